@@ -1,0 +1,228 @@
+import { z } from "zod";
+import { SAFE_ID } from "../core/ids.js";
+
+/**
+ * The site configuration (read-only to the daemon). Cross-references between sections are
+ * checked in `crossref.ts`; driver options are validated by each driver's own schema.
+ */
+export const SafeId = z
+  .string()
+  .regex(SAFE_ID, "must be 1–64 chars of [a-z0-9-], not starting or ending with '-' (used as an MQTT topic level)");
+
+/** A secret is never written in the file itself in production: take it from the environment or a file. */
+export const SecretRef = z.union([
+  z.string().describe("literal value (only for development)"),
+  z.strictObject({ env: z.string().min(1).describe("environment variable holding the secret") }),
+  z.strictObject({ file: z.string().min(1).describe("file holding the secret (e.g. systemd LoadCredential)") }),
+]);
+export type SecretRef = z.infer<typeof SecretRef>;
+
+/** DOMAIN.md §9 glossary: area (zone) types. */
+export const AreaType = z.enum([
+  "reception",
+  "secure_area",
+  "office",
+  "staff_support",
+  "case_mgmt",
+  "property_store",
+  "justice_coord",
+  "perimeter",
+  "outside",
+]);
+export type AreaType = z.infer<typeof AreaType>;
+
+/** DOMAIN.md §9 glossary: room types. */
+export const RoomType = z.enum([
+  "registration",
+  "search",
+  "capture",
+  "belongings",
+  "medical",
+  "holding",
+  "holding_juvenile",
+  "waiting",
+  "interrogation",
+  "interrogation_juvenile",
+  "interview",
+  "sobering",
+  "lineup",
+  "remote_arraignment",
+  "lawyer",
+  "fast_track_court",
+  "toilet",
+  "corridor",
+  "sally_port",
+  "exit",
+  "office",
+  "control_room",
+  "other",
+]);
+export type RoomType = z.infer<typeof RoomType>;
+
+const Point = z.tuple([z.number(), z.number()]).describe("[x, y] in metres on the floor plan");
+const Ring = z.array(Point).min(3, "a polygon ring needs at least 3 points");
+
+export const FloorShape = z.strictObject({
+  floor: z.number().int().default(1),
+  polygon: Ring.describe("outer boundary, metres"),
+  holes: z.array(Ring).default([]).describe("areas inside the polygon that are not part of the room"),
+});
+export type FloorShape = z.infer<typeof FloorShape>;
+
+export const Room = z.strictObject({
+  id: SafeId,
+  name: z.string().optional(),
+  type: RoomType,
+  capacity: z.number().int().positive().optional(),
+  sex: z.enum(["any", "male", "female"]).default("any").describe("who may be held here"),
+  age: z.enum(["any", "minor", "adult"]).default("any"),
+  /** One room may span several polygons (L-shapes, or floors joined by stairs). */
+  shapes: z.array(FloorShape).default([]),
+  /** Room is next to the area exit: a tag lost here is more urgent (R19). */
+  adjacentToExit: z.boolean().default(false),
+});
+export type Room = z.infer<typeof Room>;
+
+export const Area = z.strictObject({
+  id: SafeId,
+  name: z.string().optional(),
+  type: AreaType,
+  rooms: z.array(Room).default([]),
+});
+export type Area = z.infer<typeof Area>;
+
+const DevicePoint = z.strictObject({
+  device: SafeId.describe("device id providing this point"),
+  point: z.union([z.string(), z.number().int().nonnegative()]).describe("output/input number or name on that device"),
+});
+
+export const Door = z.strictObject({
+  id: SafeId,
+  name: z.string().optional(),
+  between: z.tuple([SafeId, SafeId]).describe("the zone (room or area) ids on each side"),
+  interlockGroup: SafeId.optional(),
+  failMode: z.enum(["safe", "secure"]).describe("safe: unlocks on power loss; secure: stays locked"),
+  fireRelease: z.enum(["auto", "remote", "none"]).default("none"),
+  heldOpenS: z.number().positive().default(30),
+  lock: DevicePoint.optional(),
+  contact: DevicePoint.optional(),
+  requestToExit: DevicePoint.optional(),
+});
+export type Door = z.infer<typeof Door>;
+
+export const SerialTransport = z.strictObject({
+  kind: z.literal("serial"),
+  path: z.string().min(1).describe("prefer /dev/serial/by-id/… so the name survives re-plugging"),
+  baudRate: z.number().int().positive().default(9600),
+  dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
+  parity: z.enum(["none", "even", "odd"]).default("none"),
+  stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
+});
+export const MqttTransport = z.strictObject({ kind: z.literal("mqtt") });
+export const HidTransport = z.strictObject({
+  kind: z.literal("hid"),
+  vendorId: z.number().int().min(0).max(0xffff),
+  productId: z.number().int().min(0).max(0xffff),
+  path: z.string().optional(),
+});
+export const GpioTransport = z.strictObject({ kind: z.literal("gpio"), chip: z.string().default("gpiochip0") });
+export const NoTransport = z.strictObject({ kind: z.literal("none") });
+export const Transport = z.discriminatedUnion("kind", [SerialTransport, MqttTransport, HidTransport, GpioTransport, NoTransport]);
+export type Transport = z.infer<typeof Transport>;
+
+export const Device = z.strictObject({
+  id: SafeId,
+  name: z.string().optional(),
+  driver: SafeId.describe("a driver id from the registry (custody-edge drivers)"),
+  transport: Transport.default({ kind: "none" }),
+  options: z.record(z.string(), z.unknown()).default({}).describe("validated by the driver's own schema"),
+  enabled: z.boolean().default(true),
+});
+export type Device = z.infer<typeof Device>;
+
+/** Fixed readers/exciters/anchors and BLE room nodes, mapped to rooms (presence input). */
+export const Reader = z.strictObject({
+  id: z.string().min(1).describe("reader id as the device reports it"),
+  zone: SafeId,
+  exit: z.boolean().default(false).describe("an exit exciter: a read means the tag is leaving"),
+});
+
+export const Presence = z.strictObject({
+  minQuality: z.number().min(0).max(100).default(50),
+  readers: z.array(Reader).default([]),
+  bleNodes: z.array(Reader.omit({ exit: true })).default([]),
+  /** Extended by the presence engine's own parameters. */
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const LocalBroker = z.strictObject({
+  mode: z.enum(["embedded", "external"]).default("embedded"),
+  host: z.string().default("127.0.0.1"),
+  port: z.number().int().min(0).max(65535).default(1883),
+  url: z.string().optional().describe("external broker URL (mqtt://…), when mode is external"),
+  username: z.string().optional(),
+  password: SecretRef.optional(),
+  baseTopic: z.string().default("edc"),
+});
+
+export const Uplink = z.strictObject({
+  enabled: z.boolean().default(false),
+  url: z.string().optional().describe("mqtts://central.example:8883"),
+  site: SafeId.optional(),
+  clientId: z.string().optional(),
+  username: z.string().optional(),
+  password: SecretRef.optional(),
+  tls: z
+    .strictObject({
+      ca: z.string().optional().describe("file path"),
+      cert: z.string().optional().describe("file path (mutual TLS)"),
+      key: SecretRef.optional().describe("client key (file or env)"),
+      rejectUnauthorized: z.boolean().default(true),
+    })
+    .optional(),
+  centralHostId: z.string().default("central"),
+  sessionExpiryS: z.number().int().nonnegative().default(86_400),
+});
+
+export const LocalApi = z.strictObject({
+  enabled: z.boolean().default(false),
+  host: z.string().default("127.0.0.1"),
+  port: z.number().int().min(0).max(65535).default(8080),
+  tokens: z.array(z.strictObject({ name: z.string(), token: SecretRef, role: z.enum(["viewer", "operator", "admin"]) })).default([]),
+});
+
+export const Simulation = z.strictObject({
+  enabled: z.boolean().default(false),
+  detainees: z.number().int().min(0).max(500).default(4),
+  officers: z.number().int().min(0).max(500).default(4),
+  /** Simulated minutes per real second: 60 walks a 2-hour custody in 2 minutes. */
+  speed: z.number().positive().default(60),
+  rateHz: z.number().positive().max(50).default(2),
+  seed: z.number().int().default(1),
+});
+
+export const SiteConfig = z.strictObject({
+  version: z.literal(1),
+  center: z.strictObject({
+    id: SafeId,
+    name: z.string(),
+    timezone: z.string().default("Asia/Shanghai"),
+  }),
+  gateway: z.strictObject({ id: SafeId }),
+  areas: z.array(Area).min(1),
+  doors: z.array(Door).default([]),
+  devices: z.array(Device).default([]),
+  presence: Presence.default({ minQuality: 50, readers: [], bleNodes: [], params: {} }),
+  rules: z
+    .record(z.string().regex(/^R\d{2}$/, "rule ids are R01…R38"), z.record(z.string(), z.unknown()))
+    .default({})
+    .describe("per-rule parameters, e.g. R10: { dwellS: 60 }"),
+  store: z.strictObject({ path: z.string().default("./state/custody-edge.db") }).default({ path: "./state/custody-edge.db" }),
+  localBroker: LocalBroker.default({ mode: "embedded", host: "127.0.0.1", port: 1883, baseTopic: "edc" }),
+  uplink: Uplink.default({ enabled: false, centralHostId: "central", sessionExpiryS: 86_400 }),
+  api: LocalApi.default({ enabled: false, host: "127.0.0.1", port: 8080, tokens: [] }),
+  simulation: Simulation.default({ enabled: false, detainees: 4, officers: 4, speed: 60, rateHz: 2, seed: 1 }),
+  shutdownTimeoutMs: z.number().int().positive().default(4000),
+});
+export type SiteConfig = z.infer<typeof SiteConfig>;
+export type SiteConfigInput = z.input<typeof SiteConfig>;
