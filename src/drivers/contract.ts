@@ -97,6 +97,12 @@ export interface DriverDefinition<C = unknown> {
   /** Protocol name recorded as the event source (e.g. "dwm-gateway-json"). */
   readonly protocol: string;
   readonly optionsSchema: ZodType<C>;
+  /**
+   * Who decides availability. "transport" (default): the core reports the device online while its
+   * transport is open and the driver started. "driver": the driver emits availability itself
+   * (devices that are polled and can be silent on a live bus).
+   */
+  readonly availability?: "transport" | "driver";
   capabilities(options: C): readonly Capability[];
   create(ctx: DriverContext<C>): DeviceDriver;
 }
