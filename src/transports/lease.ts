@@ -20,6 +20,14 @@ export interface TransportLease<H = unknown> {
    * waiting in the queue: a stale request is dropped, never executed late.
    */
   exclusive<T>(fn: (handle: H) => Promise<T>, opts?: { deadline?: number; signal?: AbortSignal }): Promise<T>;
+  /**
+   * Direct, unqueued access for transports without a request/response discipline: MQTT
+   * subscriptions, GPIO lines, unsolicited serial streams. Leases from TransportPool always
+   * carry it. On a shared RS-485 bus use `exclusive` instead.
+   */
+  readonly handle?: H;
+  /** Why the transport is not open right now (last open or I/O failure); cleared when it opens. */
+  readonly lastError?: Error | undefined;
   /** Raw inbound bytes (stream transports). */
   onData?(cb: (chunk: Buffer) => void): () => void;
   /** Give the lease back; the last release closes the transport. Idempotent. */
