@@ -1,13 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNotifier } from "../../src/systemd/notify.js";
 import { captureLogger, sleep } from "./notify-receiver.js";
-
-function requireTool(cmd: string, pkg: string): void {
-  const probe = spawnSync(cmd, ["--version"], { stdio: "ignore" });
-  if (probe.error) throw new Error(`${cmd} is required for this test: apt-get install -y ${pkg}`);
-}
+import { requireTool } from "./tools.js";
 
 function abstractBound(name: string): boolean {
   return readFileSync("/proc/net/unix", "utf8").includes(` @${name}\n`);
