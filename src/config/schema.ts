@@ -7,14 +7,18 @@ import { SAFE_ID } from "../core/ids.js";
  */
 export const SafeId = z
   .string()
-  .regex(SAFE_ID, "must be 1–64 chars of [a-z0-9-], not starting or ending with '-' (used as an MQTT topic level)");
+  .regex(SAFE_ID, "must be 1–64 chars of [a-z0-9-], not starting or ending with '-' (used as an MQTT topic level)")
+  .describe("id: lowercase letters, digits and '-' (an MQTT topic level)");
 
 /** A secret is never written in the file itself in production: take it from the environment or a file. */
-export const SecretRef = z.union([
-  z.string().describe("literal value (only for development)"),
-  z.strictObject({ env: z.string().min(1).describe("environment variable holding the secret") }),
-  z.strictObject({ file: z.string().min(1).describe("file holding the secret (e.g. systemd LoadCredential)") }),
-]);
+export const SecretRef = z.union(
+  [
+    z.string().describe("literal value (only for development)"),
+    z.strictObject({ env: z.string().min(1).describe("environment variable holding the secret") }),
+    z.strictObject({ file: z.string().min(1).describe("file holding the secret (e.g. systemd LoadCredential)") }),
+  ],
+  { error: "a secret is a string, { env: VARIABLE_NAME } or { file: /path/to/file }" },
+);
 export type SecretRef = z.infer<typeof SecretRef>;
 
 /** DOMAIN.md §9 glossary: area (zone) types. */
@@ -73,13 +77,16 @@ export const Room = z.strictObject({
   id: SafeId,
   name: z.string().optional(),
   type: RoomType,
-  capacity: z.number().int().positive().optional(),
+  capacity: z.number().int().positive().optional().describe("most detainees held at once (assignment check R09)"),
   sex: z.enum(["any", "male", "female"]).default("any").describe("who may be held here"),
-  age: z.enum(["any", "minor", "adult"]).default("any"),
+  age: z
+    .enum(["any", "minor", "adult"])
+    .default("any")
+    .describe("juvenile room types (holding_juvenile, interrogation_juvenile) must say minor"),
   /** One room may span several polygons (L-shapes, or floors joined by stairs). */
-  shapes: z.array(FloorShape).default([]),
+  shapes: z.array(FloorShape).default([]).describe("the room's outline(s) on the floor plan; several for rooms spanning floors"),
   /** Room is next to the area exit: a tag lost here is more urgent (R19). */
-  adjacentToExit: z.boolean().default(false),
+  adjacentToExit: z.boolean().default(false).describe("next to the area exit: a tag lost here is more urgent (R19)"),
 });
 export type Room = z.infer<typeof Room>;
 
@@ -152,7 +159,7 @@ export const Presence = z.strictObject({
   readers: z.array(Reader).default([]),
   bleNodes: z.array(Reader.omit({ exit: true })).default([]),
   /** Extended by the presence engine's own parameters. */
-  params: z.record(z.string(), z.unknown()).default({}),
+  params: z.record(z.string(), z.unknown()).default({}).describe("presence engine parameters (hysteresis, gaps …)"),
 });
 
 export const LocalBroker = z.strictObject({
@@ -176,7 +183,7 @@ export const Uplink = z.strictObject({
     .strictObject({
       ca: z.string().optional().describe("file path"),
       cert: z.string().optional().describe("file path (mutual TLS)"),
-      key: SecretRef.optional().describe("client key (file or env)"),
+      key: SecretRef.optional().describe("client key PEM for mutual TLS: { file: /path/key.pem } or { env: NAME }; the loader replaces it with the PEM text"),
       rejectUnauthorized: z.boolean().default(true),
     })
     .optional(),
@@ -196,7 +203,7 @@ export const Simulation = z.strictObject({
   detainees: z.number().int().min(0).max(500).default(4),
   officers: z.number().int().min(0).max(500).default(4),
   /** Simulated minutes per real second: 60 walks a 2-hour custody in 2 minutes. */
-  speed: z.number().positive().default(60),
+  speed: z.number().positive().default(60).describe("simulated minutes per real second"),
   rateHz: z.number().positive().max(50).default(2),
   seed: z.number().int().default(1),
 });
@@ -214,7 +221,7 @@ export const SiteConfig = z.strictObject({
   devices: z.array(Device).default([]),
   presence: Presence.default({ minQuality: 50, readers: [], bleNodes: [], params: {} }),
   rules: z
-    .record(z.string().regex(/^R\d{2}$/, "rule ids are R01…R38"), z.record(z.string(), z.unknown()))
+    .record(z.string().regex(/^R(0[1-9]|[12]\d|3[0-8])$/, "rule ids are R01…R38"), z.record(z.string(), z.unknown()))
     .default({})
     .describe("per-rule parameters, e.g. R10: { dwellS: 60 }"),
   store: z.strictObject({ path: z.string().default("./state/custody-edge.db") }).default({ path: "./state/custody-edge.db" }),
