@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SiteConfig } from "../../src/config/schema.js";
+import { ExitCode } from "../../src/core/errors.js";
 import { requireTool } from "./tools.js";
 import { parseUnitFile, unitValue, type UnitFile } from "./unit-file.js";
 
@@ -43,12 +44,14 @@ describe("systemd/custody-edge.service", () => {
     expect(r.status, r.stdout.split("\n").slice(-3).join("\n") + r.stderr).toBe(0);
   });
 
-  it("is a health-gated notify service that is always restarted, except after a configuration error", () => {
+  it("is a health-gated notify service that is always restarted, except after a usage or configuration error", () => {
     expect(unitValue(unit, "Service", "Type")).toBe("notify");
     expect(unitValue(unit, "Service", "NotifyAccess")).toBe("main");
     expect(unitValue(unit, "Service", "WatchdogSec")).toBe("10");
     expect(unitValue(unit, "Service", "Restart")).toBe("always");
-    expect(unitValue(unit, "Service", "RestartPreventExitStatus")?.split(/\s+/)).toContain("78");
+    expect(unitValue(unit, "Service", "RestartPreventExitStatus")?.split(/\s+/).sort()).toEqual(
+      [ExitCode.USAGE, ExitCode.CONFIG].map(String).sort(),
+    );
     expect(unitValue(unit, "Unit", "StartLimitBurst")).toBeDefined();
   });
 
@@ -62,6 +65,11 @@ describe("systemd/custody-edge.service", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
     const exec = unitValue(unit, "Service", "ExecStart")!;
     expect(exec).toBe(`/usr/bin/node /opt/custody-edge/${pkg.bin["custody-edge"]} run --config /etc/custody-edge/site.yaml`);
+  });
+
+  it("runs in its state directory, so relative store paths in site.yaml are writable", () => {
+    expect(unitValue(unit, "Service", "WorkingDirectory")).toBe(`/var/lib/${unitValue(unit, "Service", "StateDirectory")}`);
+    expect(unitValue(unit, "Service", "ProtectSystem")).toBe("strict");
   });
 
   it("does not use settings that break Node or hide device nodes", () => {
