@@ -33,6 +33,24 @@ const MIGRATIONS: readonly string[] = [
      received_at INTEGER NOT NULL,
      body TEXT NOT NULL
    );`,
+  // Hash chain over the outbox (chain.ts), the append-only audit log with its own chain, and
+  // the results of central commands by command id (redelivered commands are answered, not rerun).
+  `ALTER TABLE outbox ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+   ALTER TABLE outbox ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY,
+     ts INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     prev_hash TEXT NOT NULL,
+     hash TEXT NOT NULL
+   );
+   CREATE TABLE uplink_command (
+     command_id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     received_at INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     response TEXT
+   );`,
 ];
 
 function migrate(db: Db): void {
