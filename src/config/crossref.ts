@@ -149,10 +149,10 @@ function checkRoomAges(doc: unknown): ConfigIssue[] {
     if (JUVENILE_TYPES.has(type) && age !== "minor") {
       issues.push({
         path: joinPath(path, "age"),
-        message: `a ${type} room holds minors only; set age: minor (it is ${field(room, "age") === undefined ? "unset, i.e. any" : age})`,
+        message: `${type} rooms hold minors only; set age: minor (it is ${field(room, "age") === undefined ? "unset, i.e. any" : age})`,
       });
     } else if (age === "minor" && JUVENILE_TYPE_OF[type] !== undefined) {
-      issues.push({ path: joinPath(path, "type"), message: `a ${type} room for minors must have type ${JUVENILE_TYPE_OF[type]}` });
+      issues.push({ path: joinPath(path, "type"), message: `a room for minors must have type ${JUVENILE_TYPE_OF[type]}, not ${type}` });
     }
   }
   return issues;

@@ -61,10 +61,11 @@ function ring(raw: unknown): Pt[] | undefined {
 }
 
 function ringProblem(pts: Pt[], what: string): string | undefined {
-  if (pts.length < 3 || Math.abs(signedArea(pts)) < EPS) return `the ${what} has no area (fewer than 3 distinct points, or all on one line)`;
+  if (pts.length < 3 || pts.every((p) => sign(cross(pts[0]!, pts[1]!, p)) === 0)) {
+    return `the ${what} has no area (fewer than 3 distinct points, or all on one line)`;
+  }
   const crossing = selfCrossing(pts);
-  if (crossing) return `the ${what} crosses itself: edge ${edge(pts, crossing[0])} meets edge ${edge(pts, crossing[1])}`;
-  return undefined;
+  return crossing ? `the ${what} crosses itself: edge ${edge(pts, crossing[0])} meets edge ${edge(pts, crossing[1])}` : undefined;
 }
 
 function holeOutside(hole: Pt[], outer: Pt[]): string | undefined {
@@ -82,16 +83,6 @@ function overlapProblem(a: Pt[], aHoles: Pt[][], b: Pt[], bHoles: Pt[][]): strin
   }
   const inside = a.find((p) => strictlyInShape(p, b, bHoles)) ?? b.find((p) => strictlyInShape(p, a, aHoles));
   return inside ? `point ${fmt(inside)} lies inside both` : undefined;
-}
-
-export function signedArea(pts: readonly Pt[]): number {
-  let sum = 0;
-  for (let i = 0; i < pts.length; i++) {
-    const [x1, y1] = pts[i]!;
-    const [x2, y2] = pts[(i + 1) % pts.length]!;
-    sum += x1 * y2 - x2 * y1;
-  }
-  return sum / 2;
 }
 
 /** First pair of edges that meet other than at their shared corner; edge k runs from point k to k+1. */

@@ -1,5 +1,5 @@
 /** "did you mean …?" for misspelt ids and keys: the commonest installer mistake. */
-export function closest(word: string, candidates: Iterable<string>, maxDistance = 2): string | undefined {
+export function closest(word: string, candidates: Iterable<string>, maxDistance = Math.max(2, Math.floor(word.length / 4))): string | undefined {
   let best: string | undefined;
   let bestDistance = maxDistance + 1;
   for (const c of candidates) {

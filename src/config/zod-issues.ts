@@ -28,6 +28,9 @@ export function configErrorMap(iss: RawIssue): string | undefined {
         return `must be one of: ${iss.options.join(", ")} (got ${describe(iss.input)})`;
       }
       return "does not match any allowed form";
+    case "invalid_key":
+      // A record key failed its own schema (e.g. rule ids): its message says why.
+      return iss.issues.map((i) => i.message).join("; ") || undefined;
     case "too_small":
       return tooSmall(iss.origin, Number(iss.minimum), iss.inclusive ?? true);
     case "too_big":
