@@ -44,6 +44,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       });
     });
   } catch (err) {
+    // A failed listen can leave the server handle behind; close it with the broker.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
     throw err;
   }

@@ -41,7 +41,8 @@ export interface GpioHandle {
 export class GpioConnection extends ReopeningConnection<GpioHandle> implements Connection<GpioHandle> {
   readonly kind: TransportKind = "gpio";
   readonly handle: GpioHandle;
-  private readonly lines = new Set<GpioLine>();
+  /** Lines handed out, each with the backend line it wraps. */
+  private readonly lines = new Map<GpioLine, GpioLine>();
 
   constructor(
     readonly chip: string,
@@ -59,7 +60,7 @@ export class GpioConnection extends ReopeningConnection<GpioHandle> implements C
   }
 
   protected async closeOnce(): Promise<void> {
-    const lines = [...this.lines];
+    const lines = [...this.lines.values()];
     this.lines.clear();
     await Promise.all(lines.map((l) => l.close().catch((err) => this.log.warn({ err }, "GPIO line close failed"))));
   }
@@ -75,7 +76,7 @@ export class GpioConnection extends ReopeningConnection<GpioHandle> implements C
         if (this.lines.delete(tracked)) await inner.close();
       },
     };
-    this.lines.add(tracked);
+    this.lines.set(tracked, inner);
     return tracked;
   }
 }

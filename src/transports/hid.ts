@@ -28,10 +28,12 @@ export const LIBUSB_INSTALL_HINT = "apt-get install -y libusb-1.0-0";
  * node-hid's native addon needs libusb-1.0 and libudev even for the hidraw backend, so it is
  * imported only when an HID lease opens.
  */
-export const nodeHid = lazyModule<NodeHidModule>(
-  () => import("node-hid"),
-  (why) => new NotReadyError(`node-hid cannot be loaded (${why}); install the USB library with \`${LIBUSB_INSTALL_HINT}\` and restart`),
-);
+export const nodeHid = lazyModule<NodeHidModule>(() => import("node-hid"), hidLoadError);
+
+/** What a failed node-hid import turns into: transient, and it says how to fix the host. */
+export function hidLoadError(why: string): NotReadyError {
+  return new NotReadyError(`node-hid cannot be loaded (${why}); install the USB library with \`${LIBUSB_INSTALL_HINT}\` and restart`);
+}
 
 export function hidKey(t: HidTarget): string {
   return t.path ?? `hid:${hex4(t.vendorId)}:${hex4(t.productId)}`;

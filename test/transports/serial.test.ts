@@ -1,34 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/core/logger.js";
+import { describe, expect, it } from "vitest";
 import { TransportNotOpenError } from "../../src/transports/connection.js";
 import type { LeaseState } from "../../src/transports/lease.js";
-import { TransportPool, type SerialTransportConfig } from "../../src/transports/pool.js";
 import { RequestTimeoutError } from "../../src/transports/request-bus.js";
 import { whenState } from "../../src/transports/when-state.js";
-import { openPeer, startPtyPair, type PtyPair, type PtyPeer } from "../helpers/socat.js";
-
-const log = createLogger({ level: "silent" });
-const serial = (path: string): SerialTransportConfig => ({ kind: "serial", path, baudRate: 9600, dataBits: 8, parity: "none", stopBits: 1 });
-
-/** Everything a test opened, closed in reverse whatever happened. */
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
-});
-
-async function setup(): Promise<{ pair: PtyPair; pool: TransportPool }> {
-  const pair = await startPtyPair();
-  cleanups.push(() => pair.stop());
-  const pool = new TransportPool({ log, reopen: { initialMs: 20, maxMs: 100 } });
-  cleanups.push(() => pool.closeAll(2_000));
-  return { pair, pool };
-}
-
-async function peer(path: string): Promise<PtyPeer> {
-  const p = await openPeer(path);
-  cleanups.push(() => p.close());
-  return p;
-}
+import { devicePeer as peer, ptyAndPool as setup, serialConfig as serial } from "./serial-fixture.js";
 
 /** Collects what arrives through a lease's onData until `n` bytes are there. */
 function collector(lease: { onData?: (cb: (b: Buffer) => void) => () => void }) {
