@@ -36,7 +36,6 @@ export function joinPath(...parts: Array<string | number>): string {
 export interface Declared {
   id: string;
   path: string;
-  node: unknown;
 }
 
 /** Zones (areas and their rooms) share one id namespace: doors and readers name either. */
@@ -44,10 +43,10 @@ export function declaredZones(doc: unknown): Declared[] {
   const zones: Declared[] = [];
   for (const [area, a] of entries(field(doc, "areas"))) {
     const id = text(field(area, "id"));
-    if (id !== undefined) zones.push({ id, path: joinPath("areas", a, "id"), node: area });
+    if (id !== undefined) zones.push({ id, path: joinPath("areas", a, "id") });
     for (const [room, r] of entries(field(area, "rooms"))) {
       const roomId = text(field(room, "id"));
-      if (roomId !== undefined) zones.push({ id: roomId, path: joinPath("areas", a, "rooms", r, "id"), node: room });
+      if (roomId !== undefined) zones.push({ id: roomId, path: joinPath("areas", a, "rooms", r, "id") });
     }
   }
   return zones;
@@ -67,7 +66,7 @@ export function declaredIn(doc: unknown, section: string): Declared[] {
   const out: Declared[] = [];
   for (const [item, i] of entries(field(doc, section))) {
     const id = text(field(item, "id"));
-    if (id !== undefined) out.push({ id, path: joinPath(section, i, "id"), node: item });
+    if (id !== undefined) out.push({ id, path: joinPath(section, i, "id") });
   }
   return out;
 }
