@@ -129,6 +129,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       send("READY=1");
     },
     stopping() {
+      // systemd disarms the service watchdog once the unit leaves "running"; TimeoutStopSec rules.
       stopPinging();
       send("STOPPING=1");
     },
