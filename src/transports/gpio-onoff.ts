@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { opendir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { NotReadyError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
@@ -23,16 +23,27 @@ export async function sysfsChipBase(chip: string, sysRoot = "/sys"): Promise<num
   const readNum = async (dir: string) => Number((await readFile(join(dir, "base"), "utf8")).trim());
   // The chip device lists its sysfs class entry (gpiochip<base>) under gpio/.
   const devGpio = join(sysRoot, "bus/gpio/devices", chip, "gpio");
-  const viaDevice = (await readdir(devGpio).catch(() => [] as string[])).find((n) => n.startsWith("gpiochip"));
+  const viaDevice = (await listDir(devGpio)).find((n) => n.startsWith("gpiochip"));
   if (viaDevice) return readNum(join(devGpio, viaDevice));
   const labels: string[] = [];
-  for (const entry of await readdir(classDir).catch(() => [] as string[])) {
+  for (const entry of await listDir(classDir)) {
     if (!entry.startsWith("gpiochip")) continue;
     const label = (await readFile(join(classDir, entry, "label"), "utf8").catch(() => "")).trim();
     if (label === chip) return readNum(join(classDir, entry));
     labels.push(label || entry);
   }
   throw new NotReadyError(`GPIO chip "${chip}" not found in ${classDir} (chips: ${labels.join(", ") || "none"})`);
+}
+
+/** Directory names, or [] when it is missing. opendir, not scandir: umockdev's fake /sys only wraps the former. */
+async function listDir(path: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of await opendir(path)) names.push(entry.name);
+  } catch {
+    return [];
+  }
+  return names.sort();
 }
 
 /**
