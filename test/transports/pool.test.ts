@@ -4,6 +4,7 @@ import { FatalDriverError } from "../../src/core/errors.js";
 import { MemoryGpioBackend } from "../../src/transports/gpio-memory.js";
 import { TransportPool } from "../../src/transports/pool.js";
 import { whenState } from "../../src/transports/when-state.js";
+import { freePort, startMosquitto } from "../helpers/mosquitto.js";
 import { devicePeer, onCleanup, ptyAndPool as setup, serialConfig as serial, silentLog } from "./serial-fixture.js";
 
 const log = silentLog;
@@ -15,6 +16,13 @@ async function canOpenExclusively(path: string): Promise<boolean> {
   if (err) return false;
   await new Promise((r) => port.close(r));
   return true;
+}
+
+/** Live libuv handles and timers by type (Timeout, TCPSocketWrap …). */
+function resourceCounts(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
+  return counts;
 }
 
 describe("TransportPool", () => {
@@ -117,5 +125,34 @@ describe("TransportPool", () => {
     expect(lease.state).toBe("reopening");
     expect(await pool.closeAll(1_000)).toEqual({ timedOut: [] });
     expect(lease.state).toBe("closed");
+  });
+
+  it("closeAll leaves no timer or socket behind, whatever state each transport was in", async () => {
+    const { pair } = await setup();
+    const broker = await startMosquitto();
+    onCleanup(() => broker.stop());
+    const deadBrokerUrl = `mqtt://127.0.0.1:${await freePort()}`;
+    await new Promise((r) => setTimeout(r, 20));
+    const before = resourceCounts();
+
+    const pool = new TransportPool({ log, mqttUrl: broker.url, mqttReconnectPeriodMs: 50, reopen: { initialMs: 10, maxMs: 20 }, gpioBackend: () => new MemoryGpioBackend(), hidLoader: async () => { throw new Error("no libusb here"); } });
+    const reconnecting = new TransportPool({ log, mqttUrl: deadBrokerUrl, mqttReconnectPeriodMs: 50 });
+    const open = pool.acquire("serial-open", serial(pair.a));
+    const missing = pool.acquire("serial-missing", serial(`${pair.a}-absent`));
+    const mqtt = pool.acquire("mqtt-dev", { kind: "mqtt" });
+    pool.acquire("badge", { kind: "hid", vendorId: 1, productId: 2 });
+    pool.acquire("door", { kind: "gpio", chip: "gpiochip0" });
+    const dead = reconnecting.acquire("mqtt-dead", { kind: "mqtt" });
+    await Promise.all([whenState(open, "open", { timeoutMs: 2_000 }), whenState(mqtt, "open", { timeoutMs: 2_000 })]);
+    mqtt.handle!.subscribe("a/#", () => {});
+    await new Promise((r) => setTimeout(r, 120)); // retries and reconnects are under way
+    expect(missing.state).toBe("reopening");
+    expect(dead.state).toBe("reopening");
+
+    expect(await pool.closeAll(2_000)).toEqual({ timedOut: [] });
+    expect(await reconnecting.closeAll(2_000)).toEqual({ timedOut: [] });
+    await new Promise((r) => setTimeout(r, 20));
+    const after = resourceCounts();
+    for (const [kind, n] of Object.entries(after)) expect({ kind, n }).toEqual({ kind, n: Math.min(n, before[kind] ?? 0) });
   });
 });
