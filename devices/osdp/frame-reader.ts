@@ -1,6 +1,16 @@
 import { candidateLength, decodePacket, MAX_PACKET_LEN, SOM, type DecodedPacket } from "./frame.js";
 
 /**
+ * What a control panel waits for: a reply from the polled PD, in the check mode it asked in
+ * (a PD answers in the mode of the command). Garbage must then pass a CRC-16 and match the
+ * address to be taken for a reply.
+ */
+export const replyFilter =
+  (address: number, useCrc: boolean) =>
+  (p: DecodedPacket): boolean =>
+    p.reply && p.address === address && p.useCrc === useCrc;
+
+/**
  * Streaming packet splitter for a noisy RS-485 line. Bytes arrive in arbitrary chunks; garbage,
  * mark bytes and broken packets are skipped one byte at a time so the next valid packet is
  * always found. A fake SOM whose LEN points past the data received so far does not block a
