@@ -1,0 +1,79 @@
+import type { EventDraft, EventEnvelope } from "../core/envelope.js";
+import type { EventFactory } from "../core/events.js";
+import type { Logger } from "../core/logger.js";
+import type { LocalMessage } from "../drivers/normalizer.js";
+import type { MqttHandle } from "../transports/mqtt-local.js";
+import type { Outbox } from "../store/outbox.js";
+
+/** Event types logged at info here; presence logs its own room changes in a shorter form. */
+const LOGGED_AT_INFO = new Set(["DEVICE_STATUS"]);
+
+export interface PipelineStats {
+  events: number;
+  localPublished: number;
+  localDropped: number;
+}
+
+/**
+ * The one path every domain event takes: stamp (eventId, seq, gateway time) → outbox (durable)
+ * → in-process listeners (engines, APIs). Stamping and appending happen in one synchronous
+ * call, so seq order is commit order and there is no gap. Local MQTT topics are a live view
+ * only; a publish that fails while the local broker is away is counted, not retried — the
+ * retained snapshot is republished on reconnect.
+ */
+export class EventPipeline {
+  private readonly listeners = new Set<(e: EventEnvelope) => void>();
+  private local: MqttHandle | null = null;
+  readonly stats: PipelineStats = { events: 0, localPublished: 0, localDropped: 0 };
+
+  constructor(
+    private readonly factory: EventFactory,
+    private readonly outbox: Outbox,
+    private readonly log: Logger,
+  ) {}
+
+  attachLocal(handle: MqttHandle | null): void {
+    this.local = handle;
+  }
+
+  onEvent(cb: (e: EventEnvelope) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  record(drafts: readonly EventDraft[]): EventEnvelope[] {
+    const out: EventEnvelope[] = [];
+    for (const d of drafts) {
+      const e = this.factory.make(d);
+      this.outbox.append(e);
+      out.push(e);
+    }
+    this.stats.events += out.length;
+    for (const e of out) {
+      if (LOGGED_AT_INFO.has(e.type)) this.log.info({ seq: e.seq, type: e.type, ...e.payload }, e.type);
+      else this.log.debug({ seq: e.seq, type: e.type, ...e.payload }, e.type);
+      for (const l of this.listeners) {
+        try {
+          l(e);
+        } catch (err) {
+          this.log.error({ err, type: e.type }, "event listener failed");
+        }
+      }
+    }
+    return out;
+  }
+
+  publishLocal(messages: readonly LocalMessage[]): void {
+    const handle = this.local;
+    for (const m of messages) {
+      if (!handle) {
+        this.stats.localDropped++;
+        continue;
+      }
+      handle.publish(m.topic, JSON.stringify(m.payload), { qos: 1, retain: m.retain }).then(
+        () => this.stats.localPublished++,
+        () => this.stats.localDropped++,
+      );
+    }
+  }
+}
