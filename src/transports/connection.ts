@@ -104,7 +104,7 @@ export abstract class ConnectionBase<H> implements Partial<Connection<H>> {
 }
 
 /**
- * A connection the library cannot reconnect by itself (serial, HID): on loss it goes
+ * A connection the library cannot reconnect by itself (serial, HID, GPIO): on loss it goes
  * `reopening` and retries `openOnce` with backoff until it works or `close` is called.
  * Starts in `reopening` too: "not open yet, still trying" is the same thing to a driver.
  */

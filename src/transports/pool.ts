@@ -7,7 +7,7 @@ import { DEFAULT_REOPEN, TransportNotOpenError, type Connection, type ReopenPoli
 import { GpioConnection, type GpioBackend, type GpioHandle } from "./gpio.js";
 import { OnoffGpioBackend } from "./gpio-onoff.js";
 import { HidConnection, hidKey, type HidHandle, type NodeHidModule } from "./hid.js";
-import type { TransportLease } from "./lease.js";
+import type { LeaseState, TransportKind, TransportLease } from "./lease.js";
 import { LocalMqttConnection, type MqttHandle } from "./mqtt-local.js";
 import { PooledLease, type PoolEntry } from "./pooled-lease.js";
 import { RequestBus } from "./request-bus.js";
@@ -38,8 +38,8 @@ export interface TransportPoolOptions {
 
 export interface TransportStatus {
   key: string;
-  kind: string;
-  state: string;
+  kind: TransportKind;
+  state: LeaseState;
   holders: string[];
   lastError?: string;
 }
