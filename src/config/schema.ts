@@ -202,8 +202,8 @@ export const Simulation = z.strictObject({
   enabled: z.boolean().default(false),
   detainees: z.number().int().min(0).max(500).default(4),
   officers: z.number().int().min(0).max(500).default(4),
-  /** Simulated minutes per real second: 60 walks a 2-hour custody in 2 minutes. */
-  speed: z.number().positive().default(60).describe("simulated minutes per real second"),
+  /** Time multiplier: 60 runs one simulated minute per real second, a 2-hour custody in 2 minutes. */
+  speed: z.number().positive().default(60).describe("time multiplier: 60 = one simulated minute per real second"),
   rateHz: z.number().positive().max(50).default(2),
   seed: z.number().int().default(1),
 });
