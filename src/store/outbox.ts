@@ -27,6 +27,10 @@ interface Pending {
   audit?: AuditRecord;
 }
 
+export class AckRefused extends Error {
+  override name = "AckRefused";
+}
+
 /**
  * Durable, hash-chained event log and the gateway's sequence source.
  *
@@ -181,9 +185,23 @@ export class Outbox implements Sequencer {
     return this.ledger.state;
   }
 
-  /** Central has everything ≤ upTo: delete those rows. Returns the number deleted. */
-  ack(upTo: number): number {
-    return this.removeThrough(Math.min(upTo, this.committedSeq), false);
+  /**
+   * Central has everything ≤ upTo: delete those rows; returns how many. An ack beyond what was
+   * committed, or naming a hash that is not ours for that seq (an ack meant for another store,
+   * e.g. after a gateway was replaced), is refused with AckRefused and deletes nothing.
+   */
+  ack(upTo: number, hash?: string): number {
+    if (upTo > this.committedSeq) throw new AckRefused(`ack upTo ${upTo} is beyond the newest committed seq ${this.committedSeq}`);
+    if (hash !== undefined && upTo > this.floorSeq && this.hashAt(upTo) !== hash) {
+      throw new AckRefused(`ack upTo ${upTo} names hash ${hash.slice(0, 12)}…, which is not the hash of our event ${upTo}`);
+    }
+    return this.removeThrough(upTo, false);
+  }
+
+  /** Hash of the stored event `seq` (undefined once it has been deleted). */
+  hashAt(seq: number): string | undefined {
+    if (seq === this.committedSeq) return this.ledger.state.head.hash;
+    return this.recent.slice(seq, 1)?.[0]?.hash ?? this.sql.hashOf.get(seq)?.hash;
   }
 
   /**

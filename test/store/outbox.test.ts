@@ -3,6 +3,7 @@ import { FakeClock } from "../../src/core/clock.js";
 import type { EventEnvelope } from "../../src/core/envelope.js";
 import { verifyStore } from "../../src/store/audit-verify.js";
 import { canonicalJson, chainHash, GENESIS_HASH } from "../../src/store/chain.js";
+import { AckRefused } from "../../src/store/outbox.js";
 import { OutboxRetention } from "../../src/store/outbox-retention.js";
 import { tempStore, type TempStore } from "./temp-store.js";
 
@@ -72,13 +73,16 @@ describe("Outbox", () => {
     expect(() => s.outbox.append(lost)).toThrow(/after seq 2 was committed/);
   });
 
-  it("ack deletes through upTo, clamps to what was committed and ignores stale acks", () => {
+  it("ack deletes through upTo, ignores stale acks and refuses acks beyond the head or with a foreign hash", () => {
     const s = open();
     for (let i = 0; i < 10; i++) s.emit();
     s.outbox.flush();
     expect(s.outbox.ack(4)).toBe(4);
     expect(s.outbox.ack(3)).toBe(0);
-    expect(s.outbox.ack(1_000)).toBe(6);
+    expect(() => s.outbox.ack(11)).toThrow(AckRefused);
+    expect(() => s.outbox.ack(8, "f".repeat(64))).toThrow(/not the hash of our event 8/);
+    expect(s.outbox.ack(8, s.outbox.hashAt(8))).toBe(4);
+    expect(s.outbox.ack(10)).toBe(2);
     expect(s.outbox.floorSeq).toBe(10);
     expect(s.outbox.stats()).toMatchObject({ rows: 0, bytes: 0, dropped: 0 });
   });
