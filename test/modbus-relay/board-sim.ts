@@ -1,0 +1,124 @@
+import { SerialPort } from "serialport";
+
+/**
+ * A Modbus RTU relay/IO board on the device end of a PTY pair, written from the spec
+ * (PROTOCOLS.md §4) with its own CRC, independent of modbus-serial. It serves FC01 read coils,
+ * FC02 read discrete inputs and FC05 write single coil for any number of unit ids, and can be
+ * told to go silent, to put noise on the line, or to answer with exceptions.
+ */
+
+export function crc16(bytes: Uint8Array): number {
+  let crc = 0xffff;
+  for (const b of bytes) {
+    crc ^= b;
+    for (let i = 0; i < 8; i++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
+  }
+  return crc;
+}
+
+export function frame(body: number[]): Buffer {
+  const c = crc16(Uint8Array.from(body));
+  return Buffer.from([...body, c & 0xff, c >>> 8]);
+}
+
+export interface Unit {
+  coils: boolean[];
+  inputs: boolean[];
+  /** Exception code to answer every request of this function code with. */
+  exceptions: Partial<Record<1 | 2 | 5, number>>;
+}
+
+export interface CoilWrite {
+  unit: number;
+  address: number;
+  on: boolean;
+  at: number;
+}
+
+export class BoardSim {
+  readonly units = new Map<number, Unit>();
+  readonly writes: CoilWrite[] = [];
+  /** Requests seen (valid CRC), for counting polls. */
+  requests = 0;
+  /** Stop answering (the board is powered off or its RS-485 wires came loose). */
+  silent = false;
+  /** Bytes sent before each reply while set (a noisy line). */
+  noiseBeforeReply: Buffer | null = null;
+  private port: SerialPort | null = null;
+  private buf = Buffer.alloc(0);
+
+  constructor(private readonly path: string, unitIds: number[] = [1]) {
+    for (const id of unitIds) this.units.set(id, { coils: Array(16).fill(false), inputs: Array(16).fill(false), exceptions: {} });
+  }
+
+  unit(id = 1): Unit {
+    return this.units.get(id)!;
+  }
+
+  async open(): Promise<void> {
+    const port = new SerialPort({ path: this.path, baudRate: 9600, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+    port.on("error", () => {});
+    port.on("data", (chunk: Buffer) => this.receive(chunk));
+    this.port = port;
+    this.buf = Buffer.alloc(0);
+  }
+
+  async close(): Promise<void> {
+    const p = this.port;
+    this.port = null;
+    if (p?.isOpen) await new Promise<void>((resolve) => p.close(() => resolve()));
+  }
+
+  /** Unsolicited bytes on the line (another device's chatter, a glitch). */
+  async inject(bytes: Buffer): Promise<void> {
+    await this.send(bytes);
+  }
+
+  private send(bytes: Buffer): Promise<void> {
+    const p = this.port;
+    if (!p?.isOpen) return Promise.resolve();
+    return new Promise((resolve) => p.write(bytes, () => p.drain(() => resolve())));
+  }
+
+  /** Requests for FC01/02/05 are 8 bytes; a CRC failure costs one byte of resync. */
+  private receive(chunk: Buffer): void {
+    this.buf = Buffer.concat([this.buf, chunk]);
+    while (this.buf.length >= 8) {
+      const f = this.buf.subarray(0, 8);
+      if (crc16(f.subarray(0, 6)) !== f.readUInt16LE(6)) {
+        this.buf = this.buf.subarray(1);
+        continue;
+      }
+      this.buf = this.buf.subarray(8);
+      this.requests++;
+      const reply = this.answer(f);
+      if (reply && !this.silent) void this.send(this.noiseBeforeReply ? Buffer.concat([this.noiseBeforeReply, reply]) : reply);
+    }
+  }
+
+  private answer(f: Buffer): Buffer | null {
+    const [id, fc] = [f[0]!, f[1]!];
+    const unit = this.units.get(id);
+    if (!unit) return null;
+    const addr = f.readUInt16BE(2);
+    const word = f.readUInt16BE(4);
+    const exception = unit.exceptions[fc as 1 | 2 | 5];
+    if (exception !== undefined) return frame([id, fc | 0x80, exception]);
+    if (fc === 1 || fc === 2) {
+      const table = fc === 1 ? unit.coils : unit.inputs;
+      if (word < 1 || addr + word > table.length) return frame([id, fc | 0x80, 2]);
+      const bytes = Array<number>(Math.ceil(word / 8)).fill(0);
+      for (let i = 0; i < word; i++) if (table[addr + i]) bytes[i >> 3]! |= 1 << (i & 7);
+      return frame([id, fc, bytes.length, ...bytes]);
+    }
+    if (fc === 5) {
+      if (addr >= unit.coils.length) return frame([id, 0x85, 2]);
+      if (word !== 0xff00 && word !== 0x0000) return frame([id, 0x85, 3]);
+      unit.coils[addr] = word === 0xff00;
+      this.writes.push({ unit: id, address: addr, on: word === 0xff00, at: Date.now() });
+      return Buffer.from(f);
+    }
+    return frame([id, fc | 0x80, 1]);
+  }
+}
