@@ -15,9 +15,10 @@ export const SecretRef = z.union(
   [
     z.string().describe("literal value (only for development)"),
     z.strictObject({ env: z.string().min(1).describe("environment variable holding the secret") }),
-    z.strictObject({ file: z.string().min(1).describe("file holding the secret (e.g. systemd LoadCredential)") }),
+    z.strictObject({ file: z.string().min(1).describe("file holding the secret") }),
+    z.strictObject({ credential: z.string().min(1).describe("systemd credential name (LoadCredential=), read from $CREDENTIALS_DIRECTORY") }),
   ],
-  { error: "a secret is a string, { env: VARIABLE_NAME } or { file: /path/to/file }" },
+  { error: "a secret is a string, { env: VARIABLE_NAME }, { file: /path/to/file } or { credential: NAME }" },
 );
 export type SecretRef = z.infer<typeof SecretRef>;
 

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { ConfigIssue } from "../core/errors.js";
 import { asObject, entries, field, joinPath } from "./raw.js";
 import type { SecretRef } from "./schema.js";
@@ -9,6 +10,7 @@ export type SecretResult = { ok: true; value: string } | { ok: false; issue: Con
  * `{ env: NAME }` → that environment variable; `{ file: P }` → the file's contents, trimmed
  * (P relative to the working directory, like every other path in the config; systemd
  * LoadCredential files live under $CREDENTIALS_DIRECTORY and are best given absolute);
+ * `{ credential: NAME }` → $CREDENTIALS_DIRECTORY/NAME (systemd LoadCredential=);
  * a plain string is the secret itself (development only).
  */
 export function resolveSecret(ref: SecretRef, path: string, env: NodeJS.ProcessEnv = process.env): SecretResult {
@@ -20,11 +22,26 @@ export function resolveSecret(ref: SecretRef, path: string, env: NodeJS.ProcessE
     }
     return { ok: true, value };
   }
+  if ("credential" in ref) {
+    // systemd LoadCredential=/SetCredentialEncrypted=: the file exists only while the unit runs.
+    const dir = env.CREDENTIALS_DIRECTORY;
+    if (!dir) {
+      return {
+        ok: false,
+        issue: { path, message: `credential ${ref.credential} needs CREDENTIALS_DIRECTORY (set by systemd LoadCredential=; to check by hand, point it at the credential store)` },
+      };
+    }
+    return readSecretFile(join(dir, ref.credential), path);
+  }
+  return readSecretFile(ref.file, path);
+}
+
+function readSecretFile(file: string, path: string): SecretResult {
   try {
-    return { ok: true, value: readFileSync(ref.file, "utf8").trim() };
+    return { ok: true, value: readFileSync(file, "utf8").trim() };
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    return { ok: false, issue: { path, message: `cannot read secret file ${ref.file} (${reason})` } };
+    return { ok: false, issue: { path, message: `cannot read secret file ${file} (${reason})` } };
   }
 }
 
@@ -78,5 +95,5 @@ function isSecretRef(v: unknown): v is SecretRef {
   if (!o) return false;
   const keys = Object.keys(o);
   const nonEmpty = (x: unknown) => typeof x === "string" && x !== "";
-  return keys.length === 1 && (nonEmpty(o.env) || nonEmpty(o.file));
+  return keys.length === 1 && (nonEmpty(o.env) || nonEmpty(o.file) || nonEmpty(o.credential));
 }

@@ -21,7 +21,7 @@ describe("config JSON Schema", () => {
     expect(door.required).toEqual(["id", "between", "failMode"]);
     expect(door.properties.fireRelease).toMatchObject({ default: "none", enum: ["auto", "remote", "none"] });
     const password = schema.properties.localBroker.properties.password;
-    expect(password.anyOf).toHaveLength(3);
+    expect(password.anyOf).toHaveLength(4);
   });
 
   it("is what `custody-edge schema` prints", () => {

@@ -76,3 +76,14 @@ describe("secrets", () => {
     expect(secretText(undefined)).toBeUndefined();
   });
 });
+
+describe("systemd credentials", () => {
+  it("reads { credential } from $CREDENTIALS_DIRECTORY and explains when it is unset", () => {
+    const dir = mkdtempSync(join(tmpdir(), "edc-cred-"));
+    writeFileSync(join(dir, "uplink-password"), "s3cret\n");
+    expect(resolveSecret({ credential: "uplink-password" }, "uplink.password", { CREDENTIALS_DIRECTORY: dir })).toEqual({ ok: true, value: "s3cret" });
+    const missing = resolveSecret({ credential: "uplink-password" }, "uplink.password", {});
+    expect(missing.ok).toBe(false);
+    if (!missing.ok) expect(missing.issue).toMatchObject({ path: "uplink.password", message: expect.stringMatching(/CREDENTIALS_DIRECTORY/) });
+  });
+});

@@ -112,7 +112,7 @@ describe("validateConfig", () => {
     expect(byPath).toEqual({
       "center.name": "required (string)",
       "doors.0.failMode": 'must be one of: safe, secure (got "closed")',
-      "localBroker.password": "a secret is a string, { env: VARIABLE_NAME } or { file: /path/to/file }",
+      "localBroker.password": "a secret is a string, { env: VARIABLE_NAME }, { file: /path/to/file } or { credential: NAME }",
       "rules.R39": "rule ids are R01…R38",
     });
   });
