@@ -1,0 +1,121 @@
+import { SerialPort } from "serialport";
+
+/**
+ * A DWM1001 module in TLV mode on the device end of a PTY pair, written from the tables in
+ * PROTOCOLS.md §2.1 (the vendor's dwm1001_tlv.h / dwm_api.c layouts), not from our codec. It
+ * answers loc_get (0x0C), status_get (0x32) and node_id_get (0x30), and can go silent, put
+ * noise on the line, or answer with an error code.
+ */
+
+export interface SimAnchor {
+  id: number;
+  distanceMm: number;
+  quality: number;
+  pos: [number, number, number];
+}
+
+export interface SimTag {
+  address: bigint;
+  distanceMm: number;
+  quality: number;
+}
+
+export class ModuleSim {
+  nodeId = 0x0001de0000000f07n;
+  role: "tag" | "anchor" = "tag";
+  /** Own position in mm plus quality factor. */
+  position = { x: 2570, y: 2000, z: 1670, quality: 97 };
+  anchors: SimAnchor[] = [{ id: 0x1151, distanceMm: 6440, quality: 100, pos: [5000, 8000, 2250] }];
+  tags: SimTag[] = [];
+  statusFlags = 0x0003;
+  silent = false;
+  noiseBeforeReply: Buffer | null = null;
+  /** Answer loc_get with `40 01 <code>` while set. */
+  locError: number | null = null;
+  requests: number[] = [];
+  private port: SerialPort | null = null;
+  private buf = Buffer.alloc(0);
+
+  constructor(private readonly path: string) {}
+
+  async open(): Promise<void> {
+    const port = new SerialPort({ path: this.path, baudRate: 115200, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+    port.on("error", () => {});
+    port.on("data", (chunk: Buffer) => this.receive(chunk));
+    this.port = port;
+    this.buf = Buffer.alloc(0);
+  }
+
+  async close(): Promise<void> {
+    const p = this.port;
+    this.port = null;
+    if (p?.isOpen) await new Promise<void>((resolve) => p.close(() => resolve()));
+  }
+
+  async inject(bytes: Buffer): Promise<void> {
+    const p = this.port;
+    if (p?.isOpen) await new Promise<void>((resolve) => p.write(bytes, () => p.drain(() => resolve())));
+  }
+
+  private receive(chunk: Buffer): void {
+    this.buf = Buffer.concat([this.buf, chunk]);
+    while (this.buf.length >= 2 && this.buf.length >= 2 + this.buf[1]!) {
+      const type = this.buf[0]!;
+      this.buf = this.buf.subarray(2 + this.buf[1]!);
+      this.requests.push(type);
+      if (this.silent) continue;
+      const reply = this.answer(type);
+      void this.inject(this.noiseBeforeReply ? Buffer.concat([this.noiseBeforeReply, reply]) : reply);
+    }
+  }
+
+  private answer(type: number): Buffer {
+    const ok = [0x40, 0x01, 0x00];
+    switch (type) {
+      case 0x30: {
+        const v = Buffer.alloc(8);
+        v.writeBigUInt64LE(this.nodeId);
+        return Buffer.from([...ok, 0x4e, 8, ...v]);
+      }
+      case 0x32:
+        return Buffer.from([...ok, 0x5a, 2, this.statusFlags & 0xff, this.statusFlags >> 8]);
+      case 0x0c: {
+        if (this.locError !== null) return Buffer.from([0x40, 0x01, this.locError]);
+        const pos = xyzq(this.position.x, this.position.y, this.position.z, this.position.quality);
+        let ranging: Buffer;
+        if (this.role === "tag") {
+          const entries = this.anchors.map((a) => {
+            const e = Buffer.alloc(7);
+            e.writeUInt16LE(a.id, 0);
+            e.writeUInt32LE(a.distanceMm, 2);
+            e[6] = a.quality;
+            return Buffer.concat([e, xyzq(...a.pos, a.quality)]);
+          });
+          ranging = Buffer.concat([Buffer.from([0x49, 1 + 20 * entries.length, entries.length]), ...entries]);
+        } else {
+          const entries = this.tags.map((t) => {
+            const e = Buffer.alloc(13);
+            e.writeBigUInt64LE(t.address, 0);
+            e.writeUInt32LE(t.distanceMm, 8);
+            e[12] = t.quality;
+            return e;
+          });
+          ranging = Buffer.concat([Buffer.from([0x48, 1 + 13 * entries.length, entries.length]), ...entries]);
+        }
+        return Buffer.concat([Buffer.from([...ok, 0x41, 13]), pos, ranging]);
+      }
+      default:
+        return Buffer.from([0x40, 0x01, 0x01]); // unknown command
+    }
+  }
+}
+
+function xyzq(x: number, y: number, z: number, q: number): Buffer {
+  const b = Buffer.alloc(13);
+  b.writeInt32LE(x, 0);
+  b.writeInt32LE(y, 4);
+  b.writeInt32LE(z, 8);
+  b[12] = q;
+  return b;
+}
