@@ -1,4 +1,4 @@
-import { SerialPort } from "serialport";
+import { PtyDevice } from "../helpers/pty-device.js";
 
 /**
  * A DWM1001 module in TLV mode on the device end of a PTY pair, written from the tables in
@@ -20,7 +20,7 @@ export interface SimTag {
   quality: number;
 }
 
-export class ModuleSim {
+export class ModuleSim extends PtyDevice {
   nodeId = 0x0001de0000000f07n;
   role: "tag" | "anchor" = "tag";
   /** Own position in mm plus quality factor. */
@@ -33,32 +33,17 @@ export class ModuleSim {
   /** Answer loc_get with `40 01 <code>` while set. */
   locError: number | null = null;
   requests: number[] = [];
-  private port: SerialPort | null = null;
   private buf = Buffer.alloc(0);
 
-  constructor(private readonly path: string) {}
+  constructor(path: string) {
+    super(path, 115200);
+  }
 
-  async open(): Promise<void> {
-    const port = new SerialPort({ path: this.path, baudRate: 115200, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-    port.on("error", () => {});
-    port.on("data", (chunk: Buffer) => this.receive(chunk));
-    this.port = port;
+  protected override reset(): void {
     this.buf = Buffer.alloc(0);
   }
 
-  async close(): Promise<void> {
-    const p = this.port;
-    this.port = null;
-    if (p?.isOpen) await new Promise<void>((resolve) => p.close(() => resolve()));
-  }
-
-  async inject(bytes: Buffer): Promise<void> {
-    const p = this.port;
-    if (p?.isOpen) await new Promise<void>((resolve) => p.write(bytes, () => p.drain(() => resolve())));
-  }
-
-  private receive(chunk: Buffer): void {
+  protected receive(chunk: Buffer): void {
     this.buf = Buffer.concat([this.buf, chunk]);
     while (this.buf.length >= 2 && this.buf.length >= 2 + this.buf[1]!) {
       const type = this.buf[0]!;

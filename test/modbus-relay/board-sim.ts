@@ -1,4 +1,4 @@
-import { SerialPort } from "serialport";
+import { PtyDevice } from "../helpers/pty-device.js";
 
 /**
  * A Modbus RTU relay/IO board on the device end of a PTY pair, written from the spec
@@ -35,7 +35,7 @@ export interface CoilWrite {
   at: number;
 }
 
-export class BoardSim {
+export class BoardSim extends PtyDevice {
   readonly units = new Map<number, Unit>();
   readonly writes: CoilWrite[] = [];
   /** Requests seen (valid CRC), for counting polls. */
@@ -44,10 +44,10 @@ export class BoardSim {
   silent = false;
   /** Bytes sent before each reply while set (a noisy line). */
   noiseBeforeReply: Buffer | null = null;
-  private port: SerialPort | null = null;
   private buf = Buffer.alloc(0);
 
-  constructor(private readonly path: string, unitIds: number[] = [1]) {
+  constructor(path: string, unitIds: number[] = [1]) {
+    super(path, 9600);
     for (const id of unitIds) this.units.set(id, { coils: Array(16).fill(false), inputs: Array(16).fill(false), exceptions: {} });
   }
 
@@ -55,34 +55,12 @@ export class BoardSim {
     return this.units.get(id)!;
   }
 
-  async open(): Promise<void> {
-    const port = new SerialPort({ path: this.path, baudRate: 9600, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-    port.on("error", () => {});
-    port.on("data", (chunk: Buffer) => this.receive(chunk));
-    this.port = port;
+  protected override reset(): void {
     this.buf = Buffer.alloc(0);
   }
 
-  async close(): Promise<void> {
-    const p = this.port;
-    this.port = null;
-    if (p?.isOpen) await new Promise<void>((resolve) => p.close(() => resolve()));
-  }
-
-  /** Unsolicited bytes on the line (another device's chatter, a glitch). */
-  async inject(bytes: Buffer): Promise<void> {
-    await this.send(bytes);
-  }
-
-  private send(bytes: Buffer): Promise<void> {
-    const p = this.port;
-    if (!p?.isOpen) return Promise.resolve();
-    return new Promise((resolve) => p.write(bytes, () => p.drain(() => resolve())));
-  }
-
   /** Requests for FC01/02/05 are 8 bytes; a CRC failure costs one byte of resync. */
-  private receive(chunk: Buffer): void {
+  protected receive(chunk: Buffer): void {
     this.buf = Buffer.concat([this.buf, chunk]);
     while (this.buf.length >= 8) {
       const f = this.buf.subarray(0, 8);
@@ -93,7 +71,7 @@ export class BoardSim {
       this.buf = this.buf.subarray(8);
       this.requests++;
       const reply = this.answer(f);
-      if (reply && !this.silent) void this.send(this.noiseBeforeReply ? Buffer.concat([this.noiseBeforeReply, reply]) : reply);
+      if (reply && !this.silent) void this.inject(this.noiseBeforeReply ? Buffer.concat([this.noiseBeforeReply, reply]) : reply);
     }
   }
 
