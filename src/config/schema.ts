@@ -190,6 +190,20 @@ export const Uplink = z.strictObject({
     .optional(),
   centralHostId: z.string().default("central"),
   sessionExpiryS: z.number().int().nonnegative().default(86_400),
+  // Tuning of the uplink (src/uplink/config.ts applies the defaults named in each description).
+  keepaliveS: z.number().int().min(5).max(300).optional().describe("MQTT keepalive in seconds (default 20)"),
+  inflightWindow: z.number().int().min(1).max(65_535).optional().describe("QoS 1 publishes awaiting PUBACK (default 100; never above the broker's Receive Maximum)"),
+  unackedWindow: z.number().int().min(1).optional().describe("events published but not yet acked by central (default 10000)"),
+  ackTimeoutS: z.number().positive().optional().describe("republish from the last ack when central's acks stall this long (default 15)"),
+  requireCentralOnline: z.boolean().optional().describe("drain only while the central host's retained state is online (default true)"),
+  retention: z
+    .strictObject({
+      maxAgeH: z.number().nonnegative().optional().describe("drop unacked events older than this; 0 = no age bound (default 168)"),
+      maxRows: z.number().int().nonnegative().optional().describe("drop the oldest beyond this many unacked events; 0 = no bound (default 0)"),
+      maxMB: z.number().nonnegative().optional().describe("drop the oldest beyond this much unacked event JSON; 0 = no bound (default 4096)"),
+    })
+    .optional()
+    .describe("outbox bound while central does not ack; every drop is reported upstream as OUTBOX_OVERFLOW"),
 });
 
 export const LocalApi = z.strictObject({
