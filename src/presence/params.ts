@@ -15,6 +15,7 @@ export type ZoneTimingInput = z.infer<typeof ZoneTimingInput>;
 export const PresenceParams = z.strictObject({
   offlineTimeoutS: z.number().positive().default(30).describe("silence after which a tag is TAG_OFFLINE (R19: max(3 × interval, 30 s))"),
   onlineSamples: z.number().int().min(1).default(3).describe("samples, each within the offline timeout of the previous, to come back online"),
+  missWindowS: z.number().min(0).default(2).describe("a stretch with contrary samples in it counts towards the dwell only if shorter than this"),
   reorderWindowS: z.number().min(0).max(60).default(0).describe("hold samples this long to put late ones back in device-time order; 0 = off"),
   bleWindowS: z.number().positive().default(5).describe("how long a BLE node's distance reading counts"),
   bleMarginM: z.number().min(0).default(1).describe("the nearest room must be nearer than the runner-up by this much"),
@@ -37,6 +38,7 @@ export interface ZoneTiming {
 export interface Tuning {
   readonly offlineTimeoutMs: number;
   readonly onlineSamples: number;
+  readonly missWindowMs: number;
   readonly reorderWindowMs: number;
   readonly bleWindowMs: number;
   readonly bleMarginM: number;
@@ -77,6 +79,7 @@ export function tuning(params: PresenceParams): Tuning {
   return {
     offlineTimeoutMs: Math.round(params.offlineTimeoutS * 1000),
     onlineSamples: params.onlineSamples,
+    missWindowMs: Math.round(params.missWindowS * 1000),
     reorderWindowMs: Math.round(params.reorderWindowS * 1000),
     bleWindowMs: Math.round(params.bleWindowS * 1000),
     bleMarginM: params.bleMarginM,

@@ -32,6 +32,8 @@ export function newTagState(tagId: string, at: number): TagState {
     lastAt: at,
     lastSeenAt: at,
     lastDeviceTime: null,
+    staleSince: null,
+    staleCount: 0,
     lastVote: null,
     online: true,
     offlineAt: null,
@@ -53,7 +55,8 @@ export function step(state: TagState, input: MachineInput, site: PresenceSite): 
   } else if (site.tuning.reorderWindowMs > 0 && input.observation.deviceTime !== undefined && !isExitRead(site, input)) {
     s = release(hold(s, input), input.receivedAt, ctx);
   } else {
-    s = process(s, input, ctx);
+    // A sample without device time (or an exit read) is "now": whatever is held came before it.
+    s = process(release(s, Infinity, ctx), input, ctx);
   }
   return ctx.ignored ? { state: s, events: ctx.events, ignored: ctx.ignored } : { state: s, events: ctx.events };
 }
@@ -75,11 +78,18 @@ function process(state: TagState, input: ObservationInput, ctx: Ctx): TagState {
     return state;
   }
   const d = o.deviceTime;
-  if (d !== undefined && state.lastDeviceTime !== null && d < state.lastDeviceTime) {
-    ignore(ctx, "stale");
-    return state;
-  }
   const at = Math.max(input.receivedAt, state.lastAt);
+  if (d !== undefined && state.lastDeviceTime !== null && d < state.lastDeviceTime) {
+    const staleSince = state.staleSince ?? at;
+    const staleCount = state.staleCount + 1;
+    // A replayed buffer comes as a burst; a device whose clock stepped back keeps sending at its
+    // pace. After half the offline timeout of nothing but "old" samples, take the new clock.
+    if (staleCount < 3 || at - staleSince < ctx.site.tuning.offlineTimeoutMs / 2) {
+      ignore(ctx, "stale");
+      return { ...state, staleSince, staleCount };
+    }
+    state = { ...state, lastDeviceTime: null, lastVote: null };
+  }
   const vote = voteFor(ctx.site, o, at, state.ble);
   if (d !== undefined && d === state.lastDeviceTime && vote.zoneId === state.lastVote) {
     // The same moment again (re-delivery, or a second node of one BLE scan): no new evidence.
@@ -91,6 +101,8 @@ function process(state: TagState, input: ObservationInput, ctx: Ctx): TagState {
   if (d !== undefined) {
     n.lastDeviceTime = d;
     n.lastVote = vote.zoneId;
+    n.staleSince = null;
+    n.staleCount = 0;
   }
   goOfflineIfSilent(n, at, ctx);
   n.lastSeenAt = at;
@@ -111,7 +123,7 @@ function process(state: TagState, input: ObservationInput, ctx: Ctx): TagState {
 
 function isReady(c: Candidate, site: PresenceSite): boolean {
   const t = site.zones.get(c.zoneId)!.timing;
-  return c.count >= t.minSamples && c.lastAt - c.firstAt >= t.dwellMs;
+  return c.count >= t.minSamples && c.supportMs >= t.dwellMs;
 }
 
 /** The tag is seen in its accepted zone: any pending move and any gap are over. */
@@ -122,13 +134,15 @@ function settle(n: Draft, at: number): void {
 }
 
 function fresh(zoneId: string, at: number, count = 1, firstAt = at): Candidate {
-  return { zoneId, firstAt, lastAt: at, count, misses: 0, missZoneId: null, missFirstAt: 0, missCount: 0 };
+  return { zoneId, firstAt, lastAt: at, supportMs: at - firstAt, count, misses: 0, missZoneId: null, missFirstAt: 0, missCount: 0 };
 }
 
 /**
  * Counts one vote towards (or against) the pending move. Up to `maxMisses` contrary votes in a
- * row are tolerated (border jitter); past that the pending move is dropped, and if the contrary
- * votes all agreed on another zone, that zone becomes the pending move from its first vote.
+ * row are tolerated (border jitter), but the time they span counts towards the dwell only when
+ * the pending zone is seen again within `missWindowMs`. Past `maxMisses` the pending move is
+ * dropped, and if the contrary votes all agreed on another zone, that zone becomes the pending
+ * move from its first vote.
  */
 function tally(n: Draft, zoneId: string, at: number, site: PresenceSite): void {
   const c = n.candidate;
@@ -144,7 +158,10 @@ function tally(n: Draft, zoneId: string, at: number, site: PresenceSite): void {
     return;
   }
   if (c.zoneId === zoneId) {
-    n.candidate = { ...c, count: c.count + 1, lastAt: at, misses: 0, missZoneId: null, missCount: 0 };
+    // A stretch with strays in it counts only when short: a pass and one stray much later are no stay.
+    const stretch = at - c.lastAt;
+    const supported = c.misses === 0 || stretch <= site.tuning.missWindowMs;
+    n.candidate = { ...c, count: c.count + 1, lastAt: at, supportMs: c.supportMs + (supported ? stretch : 0), misses: 0, missZoneId: null, missCount: 0 };
     return;
   }
   const first = c.misses === 0;

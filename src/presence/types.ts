@@ -13,8 +13,13 @@ export interface Candidate {
   readonly zoneId: string;
   /** Gateway time of the first consistent sample: when the tag actually moved. */
   readonly firstAt: number;
-  /** Gateway time of the latest consistent sample: the dwell is measured up to here. */
+  /** Gateway time of the latest consistent sample. */
   readonly lastAt: number;
+  /**
+   * Time backed by consistent samples, which is what must reach the dwell: the stretch between
+   * two of them counts unless contrary samples came in between and it exceeds the miss window.
+   */
+  readonly supportMs: number;
   readonly count: number;
   /** Contrary samples in a row since the last consistent one. */
   readonly misses: number;
@@ -52,6 +57,9 @@ export interface TagState {
   /** Latest fresh sample (liveness). */
   readonly lastSeenAt: number;
   readonly lastDeviceTime: number | null;
+  /** A run of samples older than `lastDeviceTime`: when it lasts, the device clock stepped back. */
+  readonly staleSince: number | null;
+  readonly staleCount: number;
   /** Zone voted by the sample at `lastDeviceTime` (null: no vote): same time and same vote is a duplicate. */
   readonly lastVote: string | null;
   readonly online: boolean;

@@ -122,6 +122,25 @@ describe("tag machine", () => {
     ]);
   });
 
+  it("ignores a replayed burst of old samples but follows a device clock that stepped back", () => {
+    const { engine, drafts } = harness(site);
+    const at = (t: number, [x, y]: readonly [number, number], dt: number) => engine.ingest(coord("t", x, y, { deviceTime: T0 + dt }), T0 + t);
+    for (const t of [0, 500, 1000]) at(t, HALL, t);
+    // A gateway reconnects and replays 20 s of buffered booth positions in 200 ms: all dropped.
+    for (let i = 0; i < 40; i++) at(1100 + i * 5, BOOTH, -20_000 + i * 500);
+    expect(drafts).toHaveLength(1);
+    // Now the tag's clock is an hour behind, sending every 500 ms from the booth.
+    for (let t = 2000; t <= 40_000; t += 500) at(t, BOOTH, t - 3_600_000);
+    expect(drafts.map(brief).slice(1)).toEqual([
+      // 15 s (half the offline timeout) since the first old sample (the burst at 1100), then
+      // the new clock is taken: the booth counts from 16500 and needs its 3 s.
+      "ZONE_EXIT t hall>booth @19500 moved@16500 dwell=16500",
+      "ZONE_ENTER t hall>booth @19500 moved@16500",
+    ]);
+    expect(engine.stats().ignored.stale).toBe(40 + 29);
+    expect(engine.location("t")!.online).toBe(true);
+  });
+
   it("never dates a move before the previous one when the gateway clock steps back", () => {
     const { engine, drafts } = harness(site);
     for (const t of [0, 500, 1000]) engine.ingest(coord("t", ...HALL), T0 + t);
