@@ -42,7 +42,11 @@ class ModbusRelayDriver implements DeviceDriver {
     this.o = ctx.config;
     this.availability = new PolledAvailability((m) => ctx.emit(m), this.o.missedPolls);
     this.loop = new PollLoop(() => this.poll(), this.o.pollMs, (err) => ctx.log.error({ err }, "poll failed unexpectedly"));
-    this.pulses = new PulseOff((address) => this.write([{ name: "", address, action: "off" }], {}), ctx.log);
+    this.pulses = new PulseOff(async (name, address) => {
+      await this.write([{ name, address, action: "off" }], {});
+      this.coils[name] = false;
+      ctx.emit({ type: "state", values: { [name]: "off" } });
+    }, ctx.log);
     this.inputBlock = blockFor(this.o.inputs);
     this.coilBlock = this.o.readCoils ? blockFor(this.o.coils) : null;
   }

@@ -15,7 +15,7 @@ export class PulseOff {
   private readonly pending = new Map<string, Pending>();
 
   constructor(
-    private readonly switchOff: (address: number) => Promise<void>,
+    private readonly switchOff: (name: string, address: number) => Promise<void>,
     private readonly log: Logger,
     private readonly retryMs = 250,
     private readonly maxAttempts = 40,
@@ -45,7 +45,7 @@ export class PulseOff {
     await Promise.all(
       all.map(async ([name, p]) => {
         clearTimeout(p.timer);
-        await this.switchOff(p.address).catch((err) => this.log.error({ err, output: name }, "could not switch a pulsed output off while stopping; it may still be on"));
+        await this.switchOff(name, p.address).catch((err) => this.log.error({ err, output: name }, "could not switch a pulsed output off while stopping; it may still be on"));
       }),
     );
   }
@@ -55,7 +55,7 @@ export class PulseOff {
     if (!p) return;
     p.attempts++;
     try {
-      await this.switchOff(p.address);
+      await this.switchOff(name, p.address);
       if (this.pending.get(name) === p) this.pending.delete(name);
     } catch (err) {
       if (this.pending.get(name) !== p) return; // superseded meanwhile

@@ -83,6 +83,16 @@ describe("modbus-relay driver against a simulated board over a socat PTY pair", 
     expect(await d.driver.read!(["relay-2", "contact-1", "nope"], new AbortController().signal)).toEqual({ "relay-2": "on", "contact-1": false });
   });
 
+  it("without read-back the state follows the commands, the pulse's off included", async () => {
+    const { sim, start } = await setup();
+    const { d } = await start("board-1", { ...OPTIONS, readCoils: false });
+    await until(() => d.online() === true, "online");
+    await d.driver.command!(command({ "strike-1": "pulse", ms: 50 }), new AbortController().signal);
+    expect(d.state()["strike-1"]).toBe("on");
+    await until(() => d.state()["strike-1"] === "off", "off after the pulse");
+    expect(sim.writes.map((w) => w.on)).toEqual([true, false]);
+  });
+
   it("refuses bad commands and never writes after the deadline", async () => {
     const { sim, start } = await setup();
     const { d } = await start("board-1", OPTIONS);
