@@ -10,7 +10,7 @@ import type { Candidate, MachineInput, ObservationInput, PresenceEvent, StepResu
  */
 export type IgnoreReason = "invalid" | "stale" | "duplicate" | NoVoteReason;
 
-type Draft = { -readonly [K in keyof TagState]: TagState[K] };
+type MutableState = { -readonly [K in keyof TagState]: TagState[K] };
 interface Ctx {
   readonly site: PresenceSite;
   readonly events: PresenceEvent[];
@@ -96,7 +96,7 @@ function process(state: TagState, input: ObservationInput, ctx: Ctx): TagState {
     ignore(ctx, "duplicate");
     return vote.ble ? { ...state, ble: vote.ble } : state;
   }
-  const n: Draft = { ...state, lastAt: at };
+  const n: MutableState = { ...state, lastAt: at };
   if (vote.ble) n.ble = vote.ble;
   if (d !== undefined) {
     n.lastDeviceTime = d;
@@ -127,7 +127,7 @@ function isReady(c: Candidate, site: PresenceSite): boolean {
 }
 
 /** The tag is seen in its accepted zone: any pending move and any gap are over. */
-function settle(n: Draft, at: number): void {
+function settle(n: MutableState, at: number): void {
   n.lastInZoneAt = at;
   n.candidate = null;
   n.gap = false;
@@ -144,7 +144,7 @@ function fresh(zoneId: string, at: number, count = 1, firstAt = at): Candidate {
  * dropped, and if the contrary votes all agreed on another zone, that zone becomes the pending
  * move from its first vote.
  */
-function tally(n: Draft, zoneId: string, at: number, site: PresenceSite): void {
+function tally(n: MutableState, zoneId: string, at: number, site: PresenceSite): void {
   const c = n.candidate;
   if (zoneId === n.zoneId) {
     if (!c) return settle(n, at);
@@ -176,7 +176,7 @@ function tally(n: Draft, zoneId: string, at: number, site: PresenceSite): void {
 }
 
 /** Accept a move: exit (when there was a zone) then enter, one timestamp, one call. */
-function move(n: Draft, toZoneId: string, movedAt: number, at: number, input: ObservationInput, ctx: Ctx, readerId?: string): void {
+function move(n: MutableState, toZoneId: string, movedAt: number, at: number, input: ObservationInput, ctx: Ctx, readerId?: string): void {
   const from = n.zoneId;
   const inferred = n.gap && from !== null;
   const o = input.observation;
@@ -207,7 +207,7 @@ function move(n: Draft, toZoneId: string, movedAt: number, at: number, input: Ob
 }
 
 /** Past the offline timeout without a sample: offline, dated when the timeout ran out. */
-function goOfflineIfSilent(n: Draft, now: number, ctx: Ctx): void {
+function goOfflineIfSilent(n: MutableState, now: number, ctx: Ctx): void {
   const timeout = ctx.site.tuning.offlineTimeoutMs;
   if (!n.online || now - n.lastSeenAt <= timeout) return;
   const at = n.lastSeenAt + timeout;
@@ -225,7 +225,7 @@ function goOfflineIfSilent(n: Draft, now: number, ctx: Ctx): void {
  * one before, so a tag at the edge of coverage stays offline instead of flapping. An exit
  * exciter read is definitive and brings the tag back at once.
  */
-function recover(n: Draft, at: number, exit: boolean, method: ObservationMethod, input: ObservationInput, ctx: Ctx): void {
+function recover(n: MutableState, at: number, exit: boolean, method: ObservationMethod, input: ObservationInput, ctx: Ctx): void {
   const t = ctx.site.tuning;
   const chained = n.recoverCount > 0 && at - n.recoverLastAt <= t.offlineTimeoutMs;
   n.recoverCount = chained ? n.recoverCount + 1 : 1;
@@ -242,7 +242,7 @@ function silenceCheck(state: TagState, now: number, ctx: Ctx): TagState {
   let heard = state.lastSeenAt;
   for (const h of state.held) heard = Math.max(heard, h.receivedAt);
   if (now - heard <= ctx.site.tuning.offlineTimeoutMs) return state;
-  const n: Draft = { ...state };
+  const n: MutableState = { ...state };
   goOfflineIfSilent(n, now, ctx);
   return n;
 }
