@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { chunked, damaged, FUZZ_RUNS, FUZZ_SEED } from "../../test/helpers/frame-fuzz.js";
-import { decodePelco, encodePelco, pelcoDChecksum, pelcoPChecksum, type PelcoProtocol, type PtzCommand } from "./codec.js";
+import { decodePelco, encodePelco, pelcoDChecksum, pelcoPChecksum, type PelcoFrame, type PelcoProtocol, type PtzCommand } from "./codec.js";
 import { PelcoFrameReader } from "./frame-reader.js";
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ""), "hex");
@@ -93,13 +93,14 @@ describe("Pelco frame reader: fuzzing", () => {
     it(`Pelco-${proto.toUpperCase()}: ${FUZZ_RUNS} random and mutated frames never throw; the reader resyncs within one frame`, () => {
       const reader = new PelcoFrameReader(proto);
       const marker = encodePelco(proto, 0x42, { kind: "preset", action: "set", preset: 0x99 });
-      const expected = { protocol: proto, address: 0x42, command: { kind: "preset", action: "set", preset: 0x99 } };
+      const isMarker = (f: PelcoFrame | undefined) =>
+        f !== undefined && f.address === 0x42 && f.command.kind === "preset" && f.command.action === "set" && f.command.preset === 0x99;
       let firstMarkerLost = 0;
       fc.assert(
         fc.property(damaged(validFrame(proto)), fc.array(fc.nat(), { maxLength: 3 }), (bad, cuts) => {
           const frames = chunked(Buffer.concat([bad, marker, marker]), cuts).flatMap((c) => reader.push(c));
-          expect(frames.at(-1)).toEqual(expected);
-          if (JSON.stringify(frames.at(-2)) !== JSON.stringify(expected)) firstMarkerLost++;
+          if (!isMarker(frames.at(-2))) firstMarkerLost++;
+          return isMarker(frames.at(-1));
         }),
         { seed: FUZZ_SEED, numRuns: FUZZ_RUNS },
       );
