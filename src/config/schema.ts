@@ -115,8 +115,87 @@ export const Door = z.strictObject({
   lock: DevicePoint.optional(),
   contact: DevicePoint.optional(),
   requestToExit: DevicePoint.optional(),
+  // Door control (src/actions, docs/doors.md): optional so existing configs stay valid; defaults in the descriptions.
+  lockSensor: DevicePoint.optional().describe("bolt/bond monitor; when set, the locked state is read here instead of the lock output's read-back"),
+  lockOutput: z
+    .enum(["auto", "energize-to-lock", "energize-to-unlock"])
+    .optional()
+    .describe("how a relay output drives the lock (default auto: lock/unlock words when the device speaks them, else failMode safe = energize-to-lock (maglock), secure = energize-to-unlock (strike))"),
+  contactActive: z.enum(["closed", "open"]).optional().describe("what an active (on/true) contact input means (default closed: a reed contact closes with the door)"),
+  heldOpenLevelsS: z
+    .array(z.number().positive())
+    .min(1)
+    .max(5)
+    .optional()
+    .describe("seconds open at which DOOR_HELD_OPEN levels 1… are reached, ascending (default heldOpenS × 1, 2, 4, 8, 16)"),
+  openPulseS: z.number().positive().max(60).optional().describe("how long an 'open' command unlocks the door (default 5)"),
 });
 export type Door = z.infer<typeof Door>;
+
+/** Panel inputs the door controller and duress watch read (R32 lockdown/override, R34 fire, R36 panic button). */
+export const SiteInput = z.strictObject({
+  id: SafeId,
+  name: z.string().optional(),
+  kind: z.enum(["fire_alarm", "lockdown", "override", "duress"]),
+  point: DevicePoint,
+  activeWhen: z.union([z.boolean(), z.string(), z.number()]).optional().describe("the value that means active (default: true, 1, on, active, alarm)"),
+  doors: z.array(SafeId).optional().describe("lockdown/override: only these doors (default: all, together with groups)"),
+  groups: z.array(SafeId).optional().describe("lockdown/override: only the doors of these interlock groups"),
+  zone: SafeId.optional().describe("duress: where this fixed panic button is"),
+});
+export type SiteInput = z.infer<typeof SiteInput>;
+
+/** What an alarm type sets off (DOMAIN.md R17, R36; docs/doors.md). */
+export const ActionSpec = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("relay"),
+    device: SafeId,
+    point: z.string().min(1),
+    forS: z.number().positive().max(86_400).default(300).describe("siren/beacon on for this long, then off"),
+  }),
+  z.strictObject({ kind: z.literal("lock_doors"), doors: z.array(SafeId).min(1) }),
+  z.strictObject({
+    kind: z.literal("camera_preset"),
+    device: SafeId,
+    preset: z.number().int().min(0).max(255).optional().describe("preset when the alarm's room has none in rooms"),
+    rooms: z.record(SafeId, z.number().int().min(0).max(255)).optional().describe("preset per room id"),
+  }),
+  z.strictObject({ kind: z.literal("recording_bookmark"), device: SafeId, channel: z.string().optional() }),
+  z.strictObject({ kind: z.literal("robot_dispatch"), device: SafeId, room: SafeId.optional().describe("fixed destination (default: the alarm's room)") }),
+]);
+export type ActionSpec = z.infer<typeof ActionSpec>;
+
+export const Actions = z.strictObject({
+  interlockPriority: z.enum(["lockdown", "override"]).optional().describe("which wins when both inputs are active (default lockdown)"),
+  commandTimeoutMs: z.number().int().min(50).max(60_000).optional().describe("deadline of a door or action command (default 2000); a stale command is dropped"),
+  contactDebounceMs: z.number().int().min(0).max(2_000).optional().describe("a contact change counts once stable this long (default 50)"),
+  rexWindowS: z.number().positive().max(120).optional().describe("an opening this soon after request-to-exit is not forced (default 10)"),
+  bindings: z.array(z.strictObject({ alarm: z.string().regex(/^[A-Z][A-Z0-9_]*$/), actions: z.array(ActionSpec).min(1) })).optional(),
+  heartbeats: z
+    .array(z.strictObject({ device: SafeId, everyS: z.number().positive().max(3_600), values: z.record(z.string(), z.unknown()).optional().describe("default { heartbeat: true }") }))
+    .optional()
+    .describe("keepalives for relay boards that revert to their safe default without them"),
+  roomPower: z
+    .array(
+      z.strictObject({
+        room: SafeId,
+        power: DevicePoint,
+        signage: DevicePoint.optional(),
+        offDelayMin: z.number().nonnegative().optional().describe("after RECORD_VERIFIED (default 10)"),
+        continueDelayMin: z.number().nonnegative().optional().describe("after RECORD_VERIFIED with continue (default 30)"),
+      }),
+    )
+    .optional()
+    .describe("interrogation room power and signage by session state (R23)"),
+  duress: z
+    .strictObject({
+      tagEvents: z.array(z.string()).optional().describe('device event names that mean an officer pressed the tag button (default ["sos"])'),
+      credentials: z.array(z.strictObject({ credential: z.string().min(1), officerId: z.string().min(1) })).optional().describe("duress cards/PINs (胁迫卡) and whose they are"),
+      nearestOfficers: z.number().int().min(0).max(20).optional().describe("officers named in OFFICER_DURESS (default 3)"),
+    })
+    .optional(),
+});
+export type Actions = z.infer<typeof Actions>;
 
 export const SerialTransport = z.strictObject({
   kind: z.literal("serial"),
@@ -233,6 +312,8 @@ export const SiteConfig = z.strictObject({
   gateway: z.strictObject({ id: SafeId }),
   areas: z.array(Area).min(1),
   doors: z.array(Door).default([]),
+  inputs: z.array(SiteInput).optional().describe("fire alarm, lockdown, override and panic-button inputs"),
+  actions: Actions.optional().describe("door control settings and what alarms set off"),
   devices: z.array(Device).default([]),
   presence: Presence.default({ minQuality: 50, readers: [], bleNodes: [], params: {} }),
   rules: z
