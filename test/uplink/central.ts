@@ -62,20 +62,28 @@ export class Central {
 
   async start(): Promise<void> {
     const sender = { userProperties: { sender: this.hostId } };
+    // Sparkplug host rule: the online state carries the same ts as the will of its session, so a
+    // gateway can tell a late will of an older session (older ts) from a real disconnect.
+    let sessionTs = Date.now();
+    const will = () => Buffer.from(JSON.stringify({ online: false, ts: sessionTs }));
     const client = mqtt.connect(this.opts.url, {
       protocolVersion: 5,
       clientId: `central-${this.hostId}-${process.pid}-${++instances}`,
       reconnectPeriod: 300,
       connectTimeout: 3000,
       keepalive: 5,
-      will: { topic: this.hostStateTopic, payload: Buffer.from(JSON.stringify({ online: false, ts: Date.now() })), qos: 1, retain: true, properties: sender },
+      will: { topic: this.hostStateTopic, payload: will(), qos: 1, retain: true, properties: sender },
       ...this.opts.mqtt,
     });
     this.client = client;
     client.on("error", () => undefined);
+    client.on("close", () => {
+      sessionTs = Date.now();
+      if (client.options.will) client.options.will.payload = will();
+    });
     client.on("connect", () => {
       client.subscribe([`${this.base}/evt/#`, `${this.base}/state`, `${this.base}/birth`, `${this.base}/cmd/+/response`], { qos: 1 });
-      client.publish(this.hostStateTopic, JSON.stringify({ online: true, ts: Date.now() }), { qos: 1, retain: true, properties: sender });
+      client.publish(this.hostStateTopic, JSON.stringify({ online: true, ts: sessionTs }), { qos: 1, retain: true, properties: sender });
     });
     client.on("message", (topic, payload, packet) => {
       const body = JSON.parse(payload.toString()) as Record<string, unknown>;
