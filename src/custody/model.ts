@@ -19,6 +19,18 @@ export type VulnerableFlag =
   | "suicide_risk"
   | "special_category";
 
+export const VULNERABLE_FLAGS: readonly VulnerableFlag[] = [
+  "pregnant",
+  "nursing_infant",
+  "minor",
+  "elderly",
+  "disabled",
+  "ill",
+  "drunk",
+  "suicide_risk",
+  "special_category",
+];
+
 /** 到案方式 (glossary `LegalBasis.*`). Determines the custody clock (R03–R06). */
 export type LegalBasis =
   | "summons" // 传唤 (criminal)
@@ -29,6 +41,17 @@ export type LegalBasis =
   | "criminal_detention" // 刑事拘留 (in transit to the detention center)
   | "arrest" // 逮捕
   | "other";
+
+export const LEGAL_BASES: readonly LegalBasis[] = [
+  "summons",
+  "verbal_summons",
+  "compelled_appearance",
+  "admin_questioning",
+  "continued_questioning",
+  "criminal_detention",
+  "arrest",
+  "other",
+];
 
 export interface Person {
   readonly personId: string;
@@ -45,6 +68,13 @@ export interface Person {
   readonly incidentNos: readonly string[];
   /** Persons of the same case (同案), explicit links beyond shared case numbers. */
   readonly coCaseLinks: readonly string[];
+  /** Reference to the identity record / photo held by the case platform (never the image itself). */
+  readonly identityRef?: string;
+  readonly photoRef?: string;
+  readonly arrestingOfficerIds?: readonly string[];
+  readonly registeredAt?: number;
+  /** Per-person rule parameters where the law allows them, by rule id (R20 heart-rate range, R25 patrol interval). */
+  readonly ruleParams?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** registered → in area → temp exit → exited (DOMAIN.md §3). */
@@ -55,6 +85,8 @@ export interface ClockExtension {
   readonly approver: string;
   readonly reason: string;
   readonly at: number;
+  /** Set when a pre-check was overridden to record it (e.g. approval recorded after the deadline). */
+  readonly override?: OverrideRecord;
 }
 
 export interface ClockPause {
@@ -63,27 +95,50 @@ export interface ClockPause {
   readonly to?: number;
 }
 
+/**
+ * Where the legal clock stands, in marks of the gateway's legal timebase (clock-guard.ts), not
+ * wall time: a mark difference is time that really passed, whatever the wall clock did.
+ */
+export interface SessionClock {
+  readonly startMark: number;
+  /** Paused time already closed (sobering restraint, R07). */
+  readonly pausedMs: number;
+  /** Mark at which the open pause began. */
+  readonly pausedSinceMark?: number;
+  /** Mark at exit: the clock stops. */
+  readonly endMark?: number;
+}
+
 export type ProcessStep = "security_check" | "belongings" | "info_capture";
+export const PROCESS_STEPS: readonly ProcessStep[] = ["security_check", "belongings", "info_capture"];
+
+export type InterrogationKind = "interrogation" | "interview" | "single_recorded_task";
 
 export interface InterrogationSession {
   readonly interrogationId: string;
   readonly roomId: string;
   readonly officerIds: readonly string[];
   /** 讯问 (criminal), 询问 (interview/admin), or a task one officer may do when recorded (R13 exception). */
-  readonly kind: "interrogation" | "interview" | "single_recorded_task";
+  readonly kind: InterrogationKind;
   readonly recorderChannels: readonly string[];
   readonly startedAt: number;
   readonly endedAt?: number;
+  /** 核对笔录: room power may go off 10 min later (R23). */
+  readonly verifiedAt?: number;
   readonly guardianPresent?: boolean; // R26
   readonly breaks: readonly { from: number; to?: number }[]; // R24
 }
 
+export type TempExitReason = "identify_scene" | "identify_body" | "recover_stolen" | "medical" | "other";
+export const TEMP_EXIT_REASONS: readonly TempExitReason[] = ["identify_scene", "identify_body", "recover_stolen", "medical", "other"];
+
 export interface TempExit {
-  readonly reason: "identify_scene" | "identify_body" | "recover_stolen" | "medical" | "other";
+  readonly reason: TempExitReason;
   readonly approver: string;
   readonly at: number;
   readonly plannedReturnAt: number;
   readonly returnedAt?: number;
+  readonly note?: string;
 }
 
 export interface ExitRecord {
@@ -97,6 +152,15 @@ export interface ExitRecord {
 }
 
 export type WelfareKind = "meal" | "water" | "rest" | "toilet" | "medical";
+export const WELFARE_KINDS: readonly WelfareKind[] = ["meal", "water", "rest", "toilet", "medical"];
+
+/** Who asked for a change that bypassed a needs-override pre-check, and which codes it bypassed. */
+export interface OverrideRecord {
+  readonly by: string;
+  readonly reason: string;
+  readonly codes: readonly string[];
+  readonly at: number;
+}
 
 export interface CustodySession {
   readonly sessionId: string;
@@ -119,4 +183,36 @@ export interface CustodySession {
   readonly welfare: readonly { kind: WelfareKind; at: number; by: string }[];
   readonly tempExit?: TempExit;
   readonly exit?: ExitRecord;
+  readonly registeredAt?: number;
+  /** "bind" when no arrival time was given: the clock starts at the first bind (R03). */
+  readonly arrivalSource?: "operator" | "bind";
+  /** Continued questioning of a person whose identity is unknown may step to 48 h (Order 75 Art. 11). */
+  readonly identityUnknown?: boolean;
+  /** R06 applies: 4 h deadline, no holding room, night release needs family pickup. */
+  readonly vulnerableFastTrack?: boolean;
+  /** Absent until the clock has started (registered without arrival time and not yet bound). */
+  readonly clock?: SessionClock;
+  readonly holdingSince?: number;
+  readonly holdingOverride?: OverrideRecord;
+  readonly belongingsReturnedAt?: number;
+}
+
+/** The custody clock of a session at one instant (clock.ts). Durations are legal time. */
+export interface CustodyClockReading {
+  readonly sessionId: string;
+  readonly legalBasis: LegalBasis;
+  readonly arrivalAt: number;
+  /** Started and not stopped by exit. */
+  readonly running: boolean;
+  readonly paused: boolean;
+  readonly limitH: number;
+  readonly limitMs: number;
+  /** Counted custody time: since arrival, minus pauses (R07). */
+  readonly elapsedMs: number;
+  readonly pausedMs: number;
+  /** Since arrival including pauses (time in the area). */
+  readonly inAreaMs: number;
+  readonly remainingMs: number;
+  /** Wall time at which the limit falls if the clock keeps running, in the gateway's current wall frame. */
+  readonly deadlineAt: number;
 }

@@ -1,6 +1,6 @@
 import type { PersonRole } from "../core/envelope.js";
 import type { RoomType } from "../config/schema.js";
-import type { CustodySession, Person } from "../custody/model.js";
+import type { CustodyClockReading, CustodySession, Person } from "../custody/model.js";
 
 /**
  * What rule detectors may read: a read-only view of custody and presence at one instant.
@@ -36,6 +36,12 @@ export interface CustodyView {
   coCase(a: string, b: string): boolean;
   /** Age in whole years at `at`, from birth date or stated age. */
   ageAt(personId: string, at: number): number | undefined;
+  /**
+   * Optional: the session's legal clock now (R04–R08): elapsed custody time minus pauses, the
+   * limit after extensions, remaining time. Measured on the custody timebase, so a wall-clock
+   * jump does not move it, unlike arithmetic on `arrivalAt`/`pauses` (wall-clock records).
+   */
+  clock?(sessionId: string): CustodyClockReading | undefined;
 }
 
 export interface PresenceView {
