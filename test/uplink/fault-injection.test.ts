@@ -32,7 +32,7 @@ describe.concurrent("uplink fault injection", () => {
       { at: 19_000, what: "daemon SIGKILL + restart", run: daemonCrash },
       { at: 24_000, what: "broker SIGKILL + restart", run: brokerCrash },
       { at: 29_000, what: "daemon SIGKILL + restart", run: daemonCrash },
-      { at: 34_000, what: "daemon and broker SIGKILL together", run: async () => Promise.all([daemonCrash(), brokerCrash()]) },
+      { at: 34_000, what: "daemon and broker SIGKILL together", run: async () => void (await Promise.all([daemonCrash(), brokerCrash()])) },
     ]);
     await c.central.waitFor(`all ${TARGET} events`, () => c.central.contiguous === TARGET, 60_000);
     await c.central.waitFor("the store fully acked", () => storedFloor(c.producer.dbPath) === TARGET, 10_000);
