@@ -62,6 +62,12 @@ export class PdSession {
     this.queue.push(cmd);
   }
 
+  /** The line is gone (port closed, adapter unplugged): offline now, reconnect from scratch later. */
+  disconnect(reason: string): SessionUpdate[] {
+    this.goOffline(reason);
+    return this.flush();
+  }
+
   /** Monotonic time at which this PD wants the bus next (≤ now: right away). */
   dueAt(): number {
     if (this.inFlight) return Math.max(this.lastSentAt, this.retryAt);

@@ -19,6 +19,8 @@ export interface PdSimulatorOptions {
   inputs?: number;
   outputs?: number;
   useCrc?: boolean;
+  /** Wall clock for timed outputs (a strike pulse ends by itself). */
+  now?: () => number;
 }
 
 export class PdSimulator {
@@ -39,6 +41,7 @@ export class PdSimulator {
   private lastReply: Buffer | null = null;
   private readonly sc = new PdSecure();
   private keyInUse: Uint8Array | null = null;
+  private readonly pulseEnds = new Map<number, number>();
 
   constructor(private readonly opts: PdSimulatorOptions) {
     this.inputs = new Array<boolean>(opts.inputs ?? 4).fill(false);
@@ -54,6 +57,16 @@ export class PdSimulator {
 
   queueCard(card: RawCard): void {
     this.cards.push(card);
+  }
+
+  /** Output state now, with a timed pulse switched back off once it ran out. */
+  output(n: number): boolean {
+    const end = this.pulseEnds.get(n);
+    if (end !== undefined && (this.opts.now ?? Date.now)() >= end) {
+      this.pulseEnds.delete(n);
+      this.outputs[n] = false;
+    }
+    return this.outputs[n] ?? false;
   }
 
   setInput(n: number, value: boolean): void {
@@ -117,11 +130,13 @@ export class PdSimulator {
         this.inputsChanged = false;
         return [Reply.ISTATR, encodeFlags(this.inputs)];
       case "ostat":
-        return [Reply.OSTATR, encodeFlags(this.outputs)];
+        return [Reply.OSTATR, encodeFlags(this.outputs.map((_, n) => this.output(n)))];
       case "out":
         for (const r of cmd.records) {
           if (r.output >= this.outputs.length) return [Reply.NAK, [NakCode.RECORD]];
           this.outputs[r.output] = r.control === OutputControl.PERMANENT_ON || r.control === OutputControl.TEMPORARY_ON;
+          if (r.control === OutputControl.TEMPORARY_ON) this.pulseEnds.set(r.output, (this.opts.now ?? Date.now)() + r.timer100ms * 100);
+          else this.pulseEnds.delete(r.output);
         }
         return [Reply.ACK, []];
       case "led":
