@@ -13,9 +13,12 @@ export type IgnoreReason = "invalid" | "stale" | "duplicate" | NoVoteReason;
 type MutableState = { -readonly [K in keyof TagState]: TagState[K] };
 interface Ctx {
   readonly site: PresenceSite;
-  readonly events: PresenceEvent[];
+  /** Allocated on the first event: most samples produce none. */
+  events: PresenceEvent[] | undefined;
   ignored: IgnoreReason[] | undefined;
 }
+
+const NO_EVENTS: readonly PresenceEvent[] = Object.freeze([]);
 
 /** A reorder window never holds more than this per tag; beyond it the oldest goes through. */
 export const MAX_HELD = 32;
@@ -47,7 +50,7 @@ export function newTagState(tagId: string, at: number): TagState {
 }
 
 export function step(state: TagState, input: MachineInput, site: PresenceSite): StepResult & { ignored?: readonly IgnoreReason[] } {
-  const ctx: Ctx = { site, events: [], ignored: undefined };
+  const ctx: Ctx = { site, events: undefined, ignored: undefined };
   let s = state;
   if (input.kind === "tick") {
     s = release(s, input.now, ctx);
@@ -58,7 +61,8 @@ export function step(state: TagState, input: MachineInput, site: PresenceSite): 
     // A sample without device time (or an exit read) is "now": whatever is held came before it.
     s = process(release(s, Infinity, ctx), input, ctx);
   }
-  return ctx.ignored ? { state: s, events: ctx.events, ignored: ctx.ignored } : { state: s, events: ctx.events };
+  const events = ctx.events ?? NO_EVENTS;
+  return ctx.ignored ? { state: s, events, ignored: ctx.ignored } : { state: s, events };
 }
 
 function isExitRead(site: PresenceSite, input: ObservationInput): boolean {
@@ -68,6 +72,10 @@ function isExitRead(site: PresenceSite, input: ObservationInput): boolean {
 
 function ignore(ctx: Ctx, reason: IgnoreReason): void {
   (ctx.ignored ??= []).push(reason);
+}
+
+function emit(ctx: Ctx, e: PresenceEvent): void {
+  (ctx.events ??= []).push(e);
 }
 
 /** One sample, in order. */
@@ -196,9 +204,9 @@ function move(n: MutableState, toZoneId: string, movedAt: number, at: number, in
     // Across a gap the real exit time is unknown: count the stay up to the last sample there.
     const end = inferred ? (n.lastInZoneAt ?? movedAt) : movedAt;
     const exit: TransitionEvent = { type: "ZONE_EXIT", ...common, dwellMs: Math.max(0, end - (n.since ?? end)) };
-    ctx.events.push(exit);
+    emit(ctx, exit);
   }
-  ctx.events.push({ type: "ZONE_ENTER", ...common });
+  emit(ctx, { type: "ZONE_ENTER", ...common });
   n.zoneId = toZoneId;
   n.since = movedAt;
   n.method = o.method;
@@ -211,7 +219,7 @@ function goOfflineIfSilent(n: MutableState, now: number, ctx: Ctx): void {
   const timeout = ctx.site.tuning.offlineTimeoutMs;
   if (!n.online || now - n.lastSeenAt <= timeout) return;
   const at = n.lastSeenAt + timeout;
-  ctx.events.push({ type: "TAG_OFFLINE", tagId: n.tagId, at, lastSeenAt: n.lastSeenAt, zoneId: n.zoneId });
+  emit(ctx, { type: "TAG_OFFLINE", tagId: n.tagId, at, lastSeenAt: n.lastSeenAt, zoneId: n.zoneId });
   n.online = false;
   n.offlineAt = at;
   n.lastAt = Math.max(n.lastAt, at);
@@ -231,7 +239,7 @@ function recover(n: MutableState, at: number, exit: boolean, method: Observation
   n.recoverCount = chained ? n.recoverCount + 1 : 1;
   n.recoverLastAt = at;
   if (!exit && n.recoverCount < t.onlineSamples) return;
-  ctx.events.push({ type: "TAG_ONLINE", tagId: n.tagId, at, offlineAt: n.offlineAt ?? at, zoneId: n.zoneId, method, ...(input.source ? { source: input.source } : {}) });
+  emit(ctx, { type: "TAG_ONLINE", tagId: n.tagId, at, offlineAt: n.offlineAt ?? at, zoneId: n.zoneId, method, ...(input.source ? { source: input.source } : {}) });
   n.online = true;
   n.offlineAt = null;
   n.recoverCount = 0;

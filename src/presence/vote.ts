@@ -21,6 +21,24 @@ export function isValidObservation(o: Observation): boolean {
   }
 }
 
+/** Votes are immutable: one object per zone and kind of vote, not one per sample. */
+const roomVotes = new Map<string, Vote>();
+const exitVotes = new Map<string, Vote>();
+function zoneVote(zoneId: string, exit: boolean): Vote {
+  const cache = exit ? exitVotes : roomVotes;
+  let v = cache.get(zoneId);
+  if (!v) cache.set(zoneId, (v = { zoneId, exit }));
+  return v;
+}
+const NO_VOTE: Record<NoVoteReason, Vote> = {
+  low_quality: { zoneId: null, reason: "low_quality" },
+  unmapped: { zoneId: null, reason: "unmapped" },
+  unknown_reader: { zoneId: null, reason: "unknown_reader" },
+  unknown_node: { zoneId: null, reason: "unknown_node" },
+  ambiguous: { zoneId: null, reason: "ambiguous" },
+  too_far: { zoneId: null, reason: "too_far" },
+};
+
 /**
  * Which zone one sample votes for. Coordinates go through the floor plan (below the site's
  * minimum quality they do not vote); readers and BLE nodes map by id. BLE keeps a short window
@@ -29,13 +47,13 @@ export function isValidObservation(o: Observation): boolean {
 export function voteFor(site: PresenceSite, o: Observation, at: number, ble: readonly BleReading[]): Vote {
   switch (o.kind) {
     case "coordinates": {
-      if (o.quality !== undefined && o.quality < site.minQuality) return { zoneId: null, reason: "low_quality" };
+      if (o.quality !== undefined && o.quality < site.minQuality) return NO_VOTE.low_quality;
       const zoneId = site.plan.zoneAt(o.x, o.y, o.floor ?? site.tuning.defaultFloor);
-      return zoneId === null ? { zoneId: null, reason: "unmapped" } : { zoneId, exit: false };
+      return zoneId === null ? NO_VOTE.unmapped : zoneVote(zoneId, false);
     }
     case "reader": {
       const reader = site.readers.get(o.readerId);
-      return reader ? { zoneId: reader.zoneId, exit: reader.exit } : { zoneId: null, reason: "unknown_reader" };
+      return reader ? zoneVote(reader.zoneId, reader.exit) : NO_VOTE.unknown_reader;
     }
     case "ble":
       return bleVote(site, o.nodeId, o.distance, at, ble);
@@ -44,7 +62,7 @@ export function voteFor(site: PresenceSite, o: Observation, at: number, ble: rea
 
 function bleVote(site: PresenceSite, nodeId: string, distance: number, at: number, previous: readonly BleReading[]): Vote {
   const zoneOfNode = site.bleNodes.get(nodeId);
-  if (zoneOfNode === undefined) return { zoneId: null, reason: "unknown_node" };
+  if (zoneOfNode === undefined) return NO_VOTE.unknown_node;
   const { bleWindowMs, bleMarginM, bleMaxDistanceM } = site.tuning;
   const ble: BleReading[] = [];
   for (const r of previous) if (r.nodeId !== nodeId && at - r.at <= bleWindowMs) ble.push(r);
