@@ -97,8 +97,14 @@ export function handleResult(ctx: StepCtx, cmd: DoorCommandOut, ok: boolean, cod
   if (!ok && s.last?.id === cmd.commandId) {
     ctx.patch(cmd.doorId, { last: { ...s.last, failed: true }, ...(s.hold?.commandId === cmd.commandId && { hold: null }) }, `failed:${cmd.action}`);
   }
-  const reasonCode = ok ? DoorReason.EXECUTED : code === "timeout" ? DoorReason.COMMAND_EXPIRED : code === "offline" ? DoorReason.CONTROLLER_OFFLINE : DoorReason.DEVICE_ERROR;
+  const reasonCode = resultReason(ok, code);
   const result = ok ? "executed" : "failed";
   ctx.events.push(doorCommandDraft(cmd, result, reasonCode, ctx.at, message));
   ctx.audit(cmd, result, reasonCode, message);
+}
+
+/** The reason code of a device's answer (CommandResult codes: timeout = deadline passed, never executed late). */
+export function resultReason(ok: boolean, code: string | undefined): DoorReasonCode {
+  if (ok) return DoorReason.EXECUTED;
+  return code === "timeout" ? DoorReason.COMMAND_EXPIRED : code === "offline" ? DoorReason.CONTROLLER_OFFLINE : DoorReason.DEVICE_ERROR;
 }
