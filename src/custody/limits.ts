@@ -12,14 +12,15 @@ const H = 3_600_000;
 /**
  * R06 (继续盘问规定 Art. 10): continued questioning of a pregnant woman, a woman nursing an
  * infant under one, a person under 16 or aged 70 or over must end within 4 h and never uses a
- * holding room. With no age known, the `minor`/`elderly` flags decide (the safe side).
+ * holding room. With no age known, the `minor` flag decides (the safe side).
  */
 export function isVulnerableFastTrack(person: Person, basis: LegalBasis, ageYears: number | undefined, params: CustodyParams): boolean {
   if (basis !== "continued_questioning") return false;
   const flags = person.vulnerable;
-  if (flags.includes("pregnant") || flags.includes("nursing_infant")) return true;
+  // The `elderly` flag means 70 or over by definition; `minor` (under 18) says nothing about 16.
+  if (flags.includes("pregnant") || flags.includes("nursing_infant") || flags.includes("elderly")) return true;
   if (ageYears !== undefined) return ageYears < params.vulnerable.underAge || ageYears >= params.vulnerable.elderlyAge;
-  return flags.includes("minor") || flags.includes("elderly");
+  return flags.includes("minor");
 }
 
 /** The limit at session start, before any extension (R04, R06). */
@@ -36,11 +37,6 @@ export function currentLimitH(session: Pick<CustodySession, "baseLimitH" | "exte
 }
 
 export const limitMs = (hours: number): number => hours * H;
-
-/** Warning lead before the deadline for R04's CUSTODY_TIME_WARNING. */
-export function warnLeadMs(basis: LegalBasis, params: CustodyParams): number {
-  return params.leadH[basis] * H;
-}
 
 export interface ExtensionRequest {
   readonly newLimitH: number;

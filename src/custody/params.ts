@@ -6,34 +6,38 @@ import { LEGAL_BASES, PROCESS_STEPS, VULNERABLE_FLAGS, type LegalBasis, type Pro
 /**
  * The custody side of `config.rules` (DOMAIN.md §7): legal limits and pre-check parameters.
  * Every default is the value in DOMAIN.md; a center overrides any of them under its rule id,
- * e.g. `R04: { limitsH: { admin_questioning: 12 } }` for the 2026 administrative tier.
- * Keys the rules engine reads for its detectors (dwell times, leads…) may sit beside these.
+ * e.g. `R03: { limitsH: { admin_questioning: 12 } }` for the 2026 administrative tier.
+ *
+ * The rules engine reads its detector parameters from the same records with strict schemas
+ * (src/rules/params.ts), so custody keeps its keys off the rules it does not own: the clock
+ * limits sit under R03 (the rule that computes the deadline), the R06 age bounds and limit are
+ * the rules' own keys (one value for pre-check and detector), and the night-release window of
+ * R06 is checked at exit, under R29. Unknown keys are left to the rules side.
  */
 const Basis = z.enum(LEGAL_BASES as [LegalBasis, ...LegalBasis[]]);
 const Flag = z.enum(VULNERABLE_FLAGS as [VulnerableFlag, ...VulnerableFlag[]]);
 const Step = z.enum(PROCESS_STEPS as [ProcessStep, ...ProcessStep[]]);
 const Hours = z.number().positive().max(24 * 14);
 const ByBasis = <T extends z.ZodType>(t: T) => z.partialRecord(Basis, t);
+const Hour = z.number().int().min(0).max(23);
 
 const RuleParams = {
-  R03: z.object({ futureToleranceS: z.number().nonnegative().optional() }),
-  R04: z.object({
+  R03: z.object({
+    futureToleranceS: z.number().nonnegative().optional(),
     limitsH: ByBasis(Hours).optional(),
     mayBeDetainedH: Hours.optional(),
     extensionStepsH: ByBasis(z.array(Hours)).optional(),
     identityUnknownStepH: Hours.optional(),
-    leadH: ByBasis(z.number().nonnegative()).optional(),
   }),
   R06: z.object({
-    deadlineH: Hours.optional(),
-    underAge: z.number().int().positive().optional(),
-    elderlyAge: z.number().int().positive().optional(),
-    nightFromHour: z.number().int().min(0).max(23).optional(),
-    nightToHour: z.number().int().min(0).max(23).optional(),
+    limitH: Hours.optional(),
+    childUnderYears: z.number().int().positive().optional(),
+    elderlyFromYears: z.number().int().positive().optional(),
   }),
   R07: z.object({ bases: z.array(Basis).optional() }),
   R09: z.object({ specialFlags: z.array(Flag).optional(), minorAge: z.number().int().positive().optional() }),
   R28: z.object({ mode: z.enum(["off", "warn", "block"]).optional(), steps: z.array(Step).optional() }),
+  R29: z.object({ nightReleaseFromHour: Hour.optional(), nightReleaseToHour: Hour.optional() }),
   R31: z.object({ gapH: Hours.optional(), bases: z.array(Basis).optional() }),
 } as const;
 
@@ -43,7 +47,6 @@ export interface CustodyParams {
   readonly mayBeDetainedH: number;
   readonly extensionStepsH: Readonly<Record<LegalBasis, readonly number[]>>;
   readonly identityUnknownStepH: number;
-  readonly leadH: Readonly<Record<LegalBasis, number>>;
   readonly vulnerable: { readonly deadlineH: number; readonly underAge: number; readonly elderlyAge: number; readonly nightFromHour: number; readonly nightToHour: number };
   readonly pauseBases: readonly LegalBasis[];
   readonly specialFlags: readonly VulnerableFlag[];
@@ -79,7 +82,6 @@ export const DEFAULT_PARAMS: CustodyParams = {
     other: [24],
   },
   identityUnknownStepH: 48,
-  leadH: Object.fromEntries(LEGAL_BASES.map((b) => [b, CRIMINAL.includes(b) ? 3 : 2])) as Record<LegalBasis, number>,
   vulnerable: { deadlineH: 4, underAge: 16, elderlyAge: 70, nightFromHour: 21, nightToHour: 7 },
   pauseBases: ["admin_questioning"],
   specialFlags: ["pregnant", "nursing_infant", "elderly", "disabled", "ill", "drunk", "suicide_risk", "special_category"],
@@ -106,15 +108,21 @@ export function custodyParams(rules: Readonly<Record<string, Readonly<Record<str
   if (issues.length > 0) throw new ConfigError("config.rules", issues);
   const p = <K extends keyof typeof RuleParams>(k: K) => RuleParams[k].parse(rules[k] ?? {}) as z.infer<(typeof RuleParams)[K]>;
   const d = DEFAULT_PARAMS;
-  const [r03, r04, r06, r07, r09, r28, r31] = [p("R03"), p("R04"), p("R06"), p("R07"), p("R09"), p("R28"), p("R31")];
+  const [r03, r06, r07, r09, r28, r29, r31] = [p("R03"), p("R06"), p("R07"), p("R09"), p("R28"), p("R29"), p("R31")];
+  const v = d.vulnerable;
   return {
     arrivalFutureToleranceMs: r03.futureToleranceS !== undefined ? r03.futureToleranceS * 1000 : d.arrivalFutureToleranceMs,
-    limitsH: { ...d.limitsH, ...r04.limitsH },
-    mayBeDetainedH: r04.mayBeDetainedH ?? d.mayBeDetainedH,
-    extensionStepsH: { ...d.extensionStepsH, ...r04.extensionStepsH },
-    identityUnknownStepH: r04.identityUnknownStepH ?? d.identityUnknownStepH,
-    leadH: { ...d.leadH, ...r04.leadH },
-    vulnerable: { ...d.vulnerable, ...r06 },
+    limitsH: { ...d.limitsH, ...r03.limitsH },
+    mayBeDetainedH: r03.mayBeDetainedH ?? d.mayBeDetainedH,
+    extensionStepsH: { ...d.extensionStepsH, ...r03.extensionStepsH },
+    identityUnknownStepH: r03.identityUnknownStepH ?? d.identityUnknownStepH,
+    vulnerable: {
+      deadlineH: r06.limitH ?? v.deadlineH,
+      underAge: r06.childUnderYears ?? v.underAge,
+      elderlyAge: r06.elderlyFromYears ?? v.elderlyAge,
+      nightFromHour: r29.nightReleaseFromHour ?? v.nightFromHour,
+      nightToHour: r29.nightReleaseToHour ?? v.nightToHour,
+    },
     pauseBases: r07.bases ?? d.pauseBases,
     specialFlags: r09.specialFlags ?? d.specialFlags,
     minorAge: r09.minorAge ?? d.minorAge,

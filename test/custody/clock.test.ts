@@ -91,16 +91,16 @@ describe("R04 limits and extensions", () => {
   });
 
   it("limits and steps come from config (2026 administrative 12 h tier)", () => {
-    h = new Harness({ rules: { R04: { limitsH: { admin_questioning: 12 }, extensionStepsH: { admin_questioning: [24] } } } });
+    h = new Harness({ rules: { R03: { limitsH: { admin_questioning: 12 }, extensionStepsH: { admin_questioning: [24] } } } });
     h.admit("p-1", { legalBasis: "admin_questioning" });
     expect(h.svc.clockOfPerson("p-1")?.limitH).toBe(12);
   });
 
   it("bad custody parameters fail with the config path", () => {
     h = new Harness();
-    expect(() => custodyParams({ R04: { limitsH: { summons: -1 } } })).toThrow(/rules\.R04\.limitsH\.summons/);
+    expect(() => custodyParams({ R03: { limitsH: { summons: -1 } } })).toThrow(/rules\.R03\.limitsH\.summons/);
     expect(custodyParamIssues({ R28: { mode: "sometimes" } })).toMatchObject([{ path: "rules.R28.mode" }]);
-    expect(custodyParamIssues({ R10: { dwellS: 60 }, R04: { leadH: { summons: 2 } } })).toEqual([]);
+    expect(custodyParamIssues({ R10: { dwellS: 60 }, R04: { leadH: { criminal: 2 } }, R06: { holdingDwellS: 30 } })).toEqual([]);
   });
 });
 

@@ -125,8 +125,8 @@ describe("R06 vulnerable fast track", () => {
     expect(h.run("assign_holding", { personId: "sixteen", roomId: "hold-j" })).toMatchObject({ status: "ok", codes: [] });
   });
 
-  it("the 4 h deadline comes from config R06.deadlineH", () => {
-    h = new Harness({ rules: { R06: { deadlineH: 3 } } });
+  it("the 4 h deadline comes from config R06.limitH (the key the R06 detector reads too)", () => {
+    h = new Harness({ rules: { R06: { limitH: 3 } } });
     ready("old", { legalBasis: "continued_questioning", birthDate: undefined, ageYears: 75 });
     expect(h.svc.clockOfPerson("old")?.limitH).toBe(3);
   });
