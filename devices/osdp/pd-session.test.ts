@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CAPTURE, hex } from "../../test/osdp/fixtures.js";
-import { PdSimulator } from "../../test/osdp/pd-simulator.js";
+import { PdSimulator } from "./sim/pd-simulator.js";
 import { Cmd, encodeBuzzer, encodeOut, OutputControl } from "./commands.js";
 import { FrameReader } from "./frame-reader.js";
 import { PdSession, type PdSessionConfig, type SessionUpdate } from "./pd-session.js";

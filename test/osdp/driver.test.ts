@@ -6,8 +6,8 @@ import { osdp, OsdpOptions } from "../../devices/osdp/definition.js";
 import { encodeWiegand } from "../../devices/osdp/wiegand.js";
 import { Cmd, OutputControl, decodeCommand } from "../../devices/osdp/commands.js";
 import { startPtyPair, type PtyPair } from "../helpers/socat.js";
-import { PdBus } from "./pd-bus.js";
-import { PdSimulator } from "./pd-simulator.js";
+import { PdBus } from "../../devices/osdp/sim/pd-bus.js";
+import { PdSimulator } from "../../devices/osdp/sim/pd-simulator.js";
 
 /**
  * The osdp driver over a real serial line (socat PTY pair) against simulated PDs. Two devices

@@ -2,9 +2,9 @@ import { SerialPort } from "serialport";
 import type { PdSimulator } from "./pd-simulator.js";
 
 /**
- * The device side of an RS-485 bus in a test: one end of a socat PTY pair with any number of
- * simulated PDs on it (each picks out its own address). It can spray garbage around the
- * replies and be reopened after the "cable" was pulled.
+ * The device side of a simulated RS-485 bus (tests, demo mode): one end of a socat PTY pair
+ * with any number of simulated PDs on it (each picks out its own address). It can spray
+ * garbage around the replies and be reopened after the "cable" was pulled.
  */
 export class PdBus {
   private port: SerialPort | null = null;

@@ -1,13 +1,13 @@
-import { Cmd, decodeCommand, OutputControl } from "../../devices/osdp/commands.js";
-import { FrameReader } from "../../devices/osdp/frame-reader.js";
-import { encodePacket, type DecodedPacket } from "../../devices/osdp/frame.js";
-import { encodeFlags, encodePdCap, encodePdId, encodeRaw, NakCode, Reply, type RawCard } from "../../devices/osdp/replies.js";
-import { SCBK_D } from "../../devices/osdp/secure-channel.js";
+import { Cmd, decodeCommand, OutputControl } from "../commands.js";
+import { FrameReader } from "../frame-reader.js";
+import { encodePacket, type DecodedPacket } from "../frame.js";
+import { encodeFlags, encodePdCap, encodePdId, encodeRaw, NakCode, Reply, type RawCard } from "../replies.js";
+import { SCBK_D } from "../secure-channel.js";
 import { PdSecure } from "./pd-secure.js";
 
 /**
- * A simulated OSDP reader/door controller (PD) for tests: bytes from the CP in, reply frames
- * out. It keeps sequence numbers like libosdp (0 resets, a repeated SQN gets the last reply
+ * A simulated OSDP reader/door controller (PD) for tests and demo mode: bytes from the CP in,
+ * reply frames out. It keeps sequence numbers like libosdp (0 resets, a repeated SQN gets the last reply
  * again, any other jump is NAKed), answers ID/CAP/LSTAT/ISTAT/OSTAT/OUT/LED/BUZ, reports
  * queued card reads and input changes on POLL, and runs the secure channel (SCBK, or SCBK-D
  * in install mode, then KEYSET) with its own crypto code.
@@ -26,7 +26,7 @@ export interface PdSimulatorOptions {
 export class PdSimulator {
   readonly inputs: boolean[];
   readonly outputs: boolean[];
-  /** Every valid command addressed to us, in order (after decryption). */
+  /** The last valid commands addressed to us, in order (after decryption); capped for long demo runs. */
   readonly log: { code: number; data: Uint8Array; secure: boolean }[] = [];
   tamper = false;
   powerFailure = false;
@@ -106,6 +106,7 @@ export class PdSimulator {
       return this.reply(p, Reply.NAK, [NakCode.SC_CONDITIONS], false);
     }
     this.log.push({ code: p.code, data, secure: secureType >= 0x15 });
+    if (this.log.length > 500) this.log.splice(0, this.log.length - 500);
     const [code, payload, scb] = this.answer(p, data);
     return this.reply(p, code, payload, this.sc.active && scb === undefined, scb);
   }

@@ -1,0 +1,65 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { Device } from "../../src/config/schema.js";
+import { createLogger } from "../../src/core/logger.js";
+import type { DeviceMessage } from "../../src/drivers/contract.js";
+import { TransportPool } from "../../src/transports/pool.js";
+import { osdp, OsdpOptions } from "../../devices/osdp/definition.js";
+import { startOsdpSimulation, type OsdpSimulation } from "../../devices/osdp/sim/demo.js";
+
+/** Demo mode: the simulated bus behind a configured serial path, driven by the real driver. */
+const log = createLogger({ level: "silent" });
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+});
+
+it("serves configured osdp devices on a simulated bus: door opens after the strike, cards are read", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "osdp-demo-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const path = join(dir, "osdp-bus-1");
+  const options = {
+    pollIntervalMs: 30,
+    pds: [{
+      address: 1, name: "holding-1", scbk: "000102030405060708090a0b0c0d0e0f",
+      inputs: [{ number: 0, name: "door_contact", kind: "door_contact" }, { number: 1, name: "rex", kind: "request_to_exit" }],
+      outputs: [{ number: 0, name: "strike", kind: "strike" }],
+      readers: [{ id: "holding-1-door" }],
+    }],
+  };
+  const device = Device.parse({ id: "osdp-bus-1", driver: "osdp", transport: { kind: "serial", path }, options });
+  const sim: OsdpSimulation = await startOsdpSimulation({ config: { devices: [device] }, log, cardEveryMs: 300, doorOpenMs: 300 });
+  cleanups.push(() => sim.stop());
+  expect(sim.paths).toEqual([path]);
+
+  const pool = new TransportPool({ log });
+  cleanups.push(() => pool.closeAll(2000));
+  const state: Record<string, unknown> = {};
+  const messages: DeviceMessage[] = [];
+  const driver = osdp.create({
+    deviceId: "osdp-bus-1", config: OsdpOptions.parse(options), log, transport: pool.acquire("osdp-bus-1", { kind: "serial", path, baudRate: 9600, dataBits: 8, parity: "none", stopBits: 1 }),
+    store: { get: () => undefined, set: () => {} }, now: () => Date.now(),
+    emit: (m) => {
+      messages.push(m);
+      if (m.type === "state") Object.assign(state, m.values);
+    },
+  });
+  await driver.start(new AbortController().signal);
+  cleanups.unshift(() => driver.stop("shutdown"));
+  const until = async (what: string, cond: () => boolean) => {
+    const end = Date.now() + 4000;
+    while (!cond()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  await until("online and secure", () => state["holding-1.online"] === true && state["holding-1.secure"] === true);
+  const r = await driver.command!({ id: "1", values: { output: "holding-1.strike", action: "pulse", ms: 200 }, origin: "local", requestedBy: "test", reason: "demo", deadline: Date.now() + 2000 }, new AbortController().signal);
+  expect(r.status).toBe("ok");
+  await until("door open", () => state["holding-1.door_contact"] === true);
+  await until("door closed again", () => state["holding-1.door_contact"] === false);
+  await until("a card read", () => messages.some((m) => m.type === "event" && m.name === "card_read"));
+  await sim.stop();
+});
