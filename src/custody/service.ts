@@ -120,15 +120,27 @@ export class CustodyService {
       d = dispatch(ctx, name, args, reason, this.opts.alarms);
     } catch (err) {
       this.opts.log?.error({ err, command: name, commandId }, "custody command failed");
-      return { status: "error", commandId, name, code: "INTERNAL", message: (err as Error).message };
+      return this.failed(name, by, reason, args, { status: "error", commandId, name, code: "INTERNAL", message: (err as Error).message });
     }
     const change = d.result?.change;
-    this.store.transaction(() => {
-      if (change) this.store.save(change, now);
-      this.store.saveCommand({ commandId, name, digest, at: now, result: d.outcome });
-    });
+    try {
+      this.store.transaction(() => {
+        if (change) this.store.save(change, now);
+        this.store.saveCommand({ commandId, name, digest, at: now, result: d.outcome });
+      });
+    } catch (err) {
+      // Nothing was committed, so nothing changes in memory either; the same id may be retried.
+      this.opts.log?.error({ err, command: name, commandId }, "custody state could not be stored");
+      return this.failed(name, by, reason, args, { status: "error", commandId, name, code: "STORE_FAILED", message: (err as Error).message });
+    }
     if (change) this.state.apply(change);
-    if (d.result && d.result.drafts.length > 0) this.opts.sink(d.result.drafts);
+    if (d.result && d.result.drafts.length > 0) {
+      try {
+        this.opts.sink(d.result.drafts);
+      } catch (err) {
+        this.opts.log?.error({ err, command: name, commandId }, "custody events could not be recorded");
+      }
+    }
     this.auditCommand(name, by, reason, args, d.outcome, d.inner ? { command: d.inner } : {});
     return d.outcome;
   }
@@ -201,6 +213,11 @@ export class CustodyService {
   private onJump(j: WallJump): void {
     this.opts.log?.warn({ ...j }, "wall clock jumped; custody clocks keep legal time");
     this.opts.audit.record({ actor: "engine:custody", action: "clock.wall_jump", data: { ...j } });
+  }
+
+  private failed(name: string, by: Actor, reason: string | undefined, args: Record<string, unknown>, o: Extract<CommandOutcome, { status: "error" }>): CommandOutcome {
+    this.auditCommand(name, by, reason, args, o, { code: o.code });
+    return o;
   }
 
   private auditCommand(name: string, by: Actor, reason: string | undefined, args: Record<string, unknown>, o: CommandOutcome, extra: Record<string, unknown>): void {

@@ -52,6 +52,19 @@ describe("command API", () => {
     expect(h.sessionOf("p-1")?.welfare.map((w) => w.kind)).toEqual(["meal"]);
   });
 
+  it("a failed commit changes nothing, emits nothing, and the same id can be retried", () => {
+    h = new Harness();
+    h.admit("p-1");
+    const events = h.events.length;
+    h.db.exec("CREATE TRIGGER fail_write BEFORE INSERT ON custody_command BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+    expect(h.run("welfare", { personId: "p-1", kind: "meal" }, { commandId: "w-9" })).toMatchObject({ status: "error", code: "STORE_FAILED" });
+    expect(h.sessionOf("p-1")?.welfare).toEqual([]);
+    expect(h.events.length).toBe(events);
+    h.db.exec("DROP TRIGGER fail_write");
+    expect(h.run("welfare", { personId: "p-1", kind: "meal" }, { commandId: "w-9" })).toMatchObject({ status: "ok" });
+    expect(h.sessionOf("p-1")?.welfare).toHaveLength(1);
+  });
+
   it("validates envelope and arguments with the field path", () => {
     h = new Harness();
     expect(h.svc.execute({ name: "register", args: {}, by: OPERATOR })).toMatchObject({ status: "invalid", message: expect.stringContaining("commandId") });
@@ -111,6 +124,16 @@ describe("override", () => {
     // The only trace is the record of who decided; nothing marks the pair as exempt.
     expect(Object.keys(h.sessionOf("p-2")!).filter((k) => /suppress|exempt|silence|mute/i.test(k))).toEqual([]);
     expect(h.sessionOf("p-2")?.holdingOverride).toMatchObject({ codes: ["same_case"] });
+  });
+
+  it("precheck answers what the command would meet, without acting or storing", () => {
+    h = new Harness();
+    twoCoCase();
+    const events = h.events.length;
+    expect(h.svc.precheck("assign_holding", { personId: "p-2", roomId: "hold-1" }, OPERATOR)).toMatchObject({ verdict: "needs_override", codes: ["same_case"] });
+    expect(h.svc.precheck("assign_holding", { personId: "p-2", roomId: "hold-2" }, OPERATOR)).toEqual({ verdict: "allow", codes: [] });
+    expect(h.sessionOf("p-2")?.holdingRoomId).toBeUndefined();
+    expect(h.events.length).toBe(events);
   });
 
   it("cannot wrap alarm commands or itself", () => {
