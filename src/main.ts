@@ -148,6 +148,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           log: log.child({ component: "presence" }),
           sink: (drafts) => {
             pipeline.record(drafts);
+            // The engine calls the sink inside its own state transaction: committing the events
+            // here makes the move and its events durable together, so a crash can neither lose
+            // nor repeat a room change.
+            outbox.flush();
             // Occupancy is updated after the sink returns; publish the views on the next turn.
             setImmediate(() => pipeline.publishLocal(messagesForDrafts(presence, drafts, topicScope)));
           },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { contactOpen, hardwarePulse, lockCommandValues, lockOutputLocked, lockSignalFor } from "../../src/actions/point-values.js";
 import { parseAction } from "./actions.js";
 import { Cmd, decodeCommand, OutputControl } from "./commands.js";
 import { OsdpOptions, osdpCapabilities } from "./definition.js";
@@ -35,6 +36,7 @@ describe("osdp options", () => {
   it("exposes per-PD points and the card events", () => {
     const names = osdpCapabilities(opts).map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(["cell-1.online", "cell-1.door_contact", "cell-1.strike", "cell-1.led", "entry.buzzer", "card_read", "tamper"]));
+    expect(osdpCapabilities(opts).find((c) => c.name === "cell-1.strike")).toMatchObject({ kind: "enum", values: ["off", "on", "pulse"] });
   });
 });
 
@@ -43,7 +45,7 @@ describe("osdp command values", () => {
     const a = ok(parseAction({ output: "cell-1.strike", action: "pulse", ms: 2950 }, opts));
     expect(a.pd.address).toBe(1);
     expect(decodeCommand(Cmd.OUT, a.data)).toEqual({ kind: "out", records: [{ output: 0, control: OutputControl.TEMPORARY_ON, timer100ms: 30 }] });
-    expect(a.state).toEqual({ "cell-1.strike": true });
+    expect(a.state).toEqual({ "cell-1.strike": "on" });
     expect(a.refreshAfterMs).toBe(3050);
     const byDefault = ok(parseAction({ output: "strike", pd: "cell-1", action: "pulse" }, opts));
     expect(decodeCommand(Cmd.OUT, byDefault.data)).toMatchObject({ records: [{ timer100ms: 40 }] });
@@ -51,8 +53,15 @@ describe("osdp command values", () => {
 
   it("switches outputs by number, name or set style", () => {
     expect(decodeCommand(Cmd.OUT, ok(parseAction({ output: 0, action: "on" }, single)).data)).toMatchObject({ records: [{ output: 0, control: OutputControl.PERMANENT_ON }] });
-    expect(ok(parseAction({ "cell-1.strike": false }, opts)).state).toEqual({ "cell-1.strike": false });
-    expect(ok(parseAction({ output: "output3", pd: 2, action: "off" }, opts)).state).toEqual({ "entry.output3": false });
+    expect(ok(parseAction({ "cell-1.strike": false }, opts)).state).toEqual({ "cell-1.strike": "off" });
+    expect(ok(parseAction({ "cell-1.strike": "on" }, opts)).state).toEqual({ "cell-1.strike": "on" });
+    expect(ok(parseAction({ output: "output3", pd: 2, action: "off" }, opts)).state).toEqual({ "entry.output3": "off" });
+  });
+
+  it("takes the door controller's hardware pulse: { point: 'pulse', ms }", () => {
+    const a = ok(parseAction({ "cell-1.strike": "pulse", ms: 7000 }, opts));
+    expect(decodeCommand(Cmd.OUT, a.data)).toEqual({ kind: "out", records: [{ output: 0, control: OutputControl.TEMPORARY_ON, timer100ms: 70 }] });
+    expect(parseAction({ "cell-1.strike": "pulse", "entry.output0": "on" }, opts)).toMatchObject({ ok: false });
   });
 
   it("drives the LED and buzzer", () => {
@@ -79,7 +88,7 @@ describe("osdp PD view", () => {
     const v = new PdView(opts.pds[0]!);
     expect(v.fromReply({ kind: "istatr", inputs: [false, true] })).toEqual([{ type: "state", values: { "cell-1.door_contact": true, "cell-1.input1": true } }]);
     expect(v.fromReply({ kind: "istatr", inputs: [false, true] })).toEqual([]);
-    expect(v.fromReply({ kind: "ostatr", outputs: [true] })).toEqual([{ type: "state", values: { "cell-1.strike": true } }]);
+    expect(v.fromReply({ kind: "ostatr", outputs: [true] })).toEqual([{ type: "state", values: { "cell-1.strike": "on" } }]);
   });
 
   it("turns tamper into state plus an event on each change", () => {
@@ -100,5 +109,26 @@ describe("osdp PD view", () => {
     });
     const [raw] = v.fromReply({ kind: "raw", card: { reader: 1, format: "unspecified", bits: 40, data: new Uint8Array(5) } });
     expect(raw).toMatchObject({ data: { value: "raw", bits: 40, readerId: undefined } });
+  });
+});
+
+describe("osdp points as the door controller drives them", () => {
+  const strike = osdpCapabilities(opts).find((c) => c.name === "cell-1.strike");
+
+  it("a fail-secure door's strike gets device-timed pulses, unlock and lock", () => {
+    const signal = lockSignalFor("auto", "secure", strike);
+    expect(hardwarePulse(signal)).toBe(true);
+    const open = ok(parseAction(lockCommandValues("cell-1.strike", "open", signal, 5000), opts));
+    expect(decodeCommand(Cmd.OUT, open.data)).toMatchObject({ records: [{ output: 0, control: OutputControl.TEMPORARY_ON, timer100ms: 50 }] });
+    expect(ok(parseAction(lockCommandValues("cell-1.strike", "unlock", signal, 5000), opts)).state).toEqual({ "cell-1.strike": "on" });
+    expect(ok(parseAction(lockCommandValues("cell-1.strike", "lock", signal, 5000), opts)).state).toEqual({ "cell-1.strike": "off" });
+    expect(lockOutputLocked("off", signal)).toBe(true);
+    expect(lockOutputLocked("on", signal)).toBe(false);
+  });
+
+  it("reads the door contact and exit button state", () => {
+    const v = new PdView(OsdpOptions.parse({ pds: [{ address: 1, name: "d", inputs: [{ number: 0, name: "door_contact", kind: "door_contact" }] }] }).pds[0]!);
+    const [m] = v.fromReply({ kind: "istatr", inputs: [true] });
+    expect(m?.type === "state" && contactOpen(m.values["d.door_contact"], "open")).toBe(true);
   });
 });

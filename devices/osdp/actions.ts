@@ -6,7 +6,8 @@ import type { OsdpOptions, OsdpPdOptions } from "./definition.js";
  * - `{ output: 0 | "strike" | "cell-1.strike", action: "on" | "off" | "pulse", ms?, pd? }`
  * - `{ led: "green" | … | "off", ms?, flash?, reader?, number?, pd? }` (with ms: for that long, then back)
  * - `{ buzzer: "beep" | "off", ms?, count?, reader?, pd? }`
- * - set style, one key: `{ "cell-1.strike": true }`, `{ "cell-1.led": "red" }`, `{ "cell-1.buzzer": "beep" }`
+ * - set style, one point key plus parameters: `{ "cell-1.strike": "on" | "off" | "pulse" | true | false, ms? }`,
+ *   `{ "cell-1.led": "red", ms? }`, `{ "cell-1.buzzer": "beep" }` (what the door controller sends)
  * `pd` (name or address) may be left out when the bus has one PD or the point names it.
  */
 export interface OsdpAction {
@@ -35,21 +36,23 @@ export function inputName(pd: OsdpPdOptions, n: number): string {
 }
 
 export function parseAction(values: Record<string, unknown>, o: OsdpOptions): ParsedAction {
-  const keys = Object.keys(values);
-  if (keys.length === 1 && keys[0]!.includes(".")) return parseSetStyle(keys[0]!, values[keys[0]!], o);
+  const pointKeys = Object.keys(values).filter((k) => k.includes("."));
+  if (pointKeys.length > 1) return fail(`one point per command, got ${pointKeys.join(", ")}`);
+  if (pointKeys.length === 1) return parseSetStyle(pointKeys[0]!, values, o);
   if ("output" in values) return parseOutput(values, o);
   if ("led" in values) return parseLed(values, o);
   if ("buzzer" in values) return parseBuzzer(values, o);
   return fail(`no OSDP action in ${JSON.stringify(values)}; use output, led or buzzer`);
 }
 
-function parseSetStyle(key: string, value: unknown, o: OsdpOptions): ParsedAction {
+function parseSetStyle(key: string, values: Record<string, unknown>, o: OsdpOptions): ParsedAction {
   const dot = key.lastIndexOf(".");
   const [pdName, point] = [key.slice(0, dot), key.slice(dot + 1)];
-  if (point === "led") return parseLed({ pd: pdName, led: value }, o);
-  if (point === "buzzer") return parseBuzzer({ pd: pdName, buzzer: value }, o);
-  if (typeof value !== "boolean") return fail(`${key} takes true or false`);
-  return parseOutput({ pd: pdName, output: point, action: value ? "on" : "off" }, o);
+  const { [key]: value, ...params } = values;
+  if (point === "led") return parseLed({ ...params, pd: pdName, led: value }, o);
+  if (point === "buzzer") return parseBuzzer({ ...params, pd: pdName, buzzer: value }, o);
+  const action = value === true ? "on" : value === false ? "off" : value;
+  return parseOutput({ ...params, pd: pdName, output: point, action }, o);
 }
 
 function findPd(values: Record<string, unknown>, o: OsdpOptions, hint?: string): OsdpPdOptions | string {
@@ -74,11 +77,11 @@ function parseOutput(v: Record<string, unknown>, o: OsdpOptions): ParsedAction {
   const record = (control: number, timer100ms = 0) => encodeOut([{ output: number, control, timer100ms }]);
   switch (v.action) {
     case "on":
-      return { ok: true, action: { pd, code: Cmd.OUT, data: record(OutputControl.PERMANENT_ON), state: { [name]: true } } };
+      return { ok: true, action: { pd, code: Cmd.OUT, data: record(OutputControl.PERMANENT_ON), state: { [name]: "on" } } };
     case "off":
-      return { ok: true, action: { pd, code: Cmd.OUT, data: record(OutputControl.PERMANENT_OFF), state: { [name]: false } } };
+      return { ok: true, action: { pd, code: Cmd.OUT, data: record(OutputControl.PERMANENT_OFF), state: { [name]: "off" } } };
     case "pulse":
-      return { ok: true, action: { pd, code: Cmd.OUT, data: record(OutputControl.TEMPORARY_ON, ticks(ms, 0xffff)), state: { [name]: true }, refreshAfterMs: ms + 100 } };
+      return { ok: true, action: { pd, code: Cmd.OUT, data: record(OutputControl.TEMPORARY_ON, ticks(ms, 0xffff)), state: { [name]: "on" }, refreshAfterMs: ms + 100 } };
     default:
       return fail(`action must be on, off or pulse, not ${JSON.stringify(v.action)}`);
   }

@@ -79,13 +79,13 @@ export function osdpCapabilities(o: OsdpOptions): Capability[] {
       { kind: "binary", name: `${p}.tamper`, access: Access.STATE | Access.GET, on: true, off: false },
       { kind: "binary", name: `${p}.power_failure`, access: Access.STATE | Access.GET, on: true, off: false },
       ...pd.inputs.map((i): Capability => ({ kind: "binary", name: `${p}.${i.name}`, access: Access.STATE | Access.GET, on: true, off: false, description: INPUT_TEXT[i.kind] })),
+      // An enum with "pulse": the PD times the pulse itself, so a strike relocks even if the gateway dies.
       ...pd.outputs.map((out): Capability => ({
-        kind: "binary",
+        kind: "enum",
         name: `${p}.${out.name}`,
         access: Access.STATE | Access.SET | Access.GET,
-        on: true,
-        off: false,
-        description: out.kind === "strike" ? "door strike: true = released (unlocked)" : "output: true = on",
+        values: ["off", "on", "pulse"],
+        description: out.kind === "strike" ? "door strike: on = released (unlocked); pulse takes ms" : "output; pulse takes ms",
       })),
       { kind: "enum", name: `${p}.led`, access: Access.SET, values: ["off", ...Object.keys(LedColor).filter((c) => c !== "black")] },
       { kind: "enum", name: `${p}.buzzer`, access: Access.SET, values: ["off", "beep"] },

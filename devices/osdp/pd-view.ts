@@ -5,8 +5,8 @@ import type { DecodedReply } from "./replies.js";
 import { decodeWiegand } from "./wiegand.js";
 
 /**
- * What one PD's replies mean for the rest of the daemon: inputs (door contact, exit button)
- * and outputs as retained state under `<pd>.<point>`, card reads, keypad digits, tamper and
+ * What one PD's replies mean for the rest of the daemon: inputs (door contact, exit button:
+ * true/false) and outputs ("on"/"off") as retained state under `<pd>.<point>`, card reads, keypad digits, tamper and
  * power as events. Only changes are emitted; the first report of each point always is.
  */
 export class PdView {
@@ -42,7 +42,7 @@ export class PdView {
         return this.set(values);
       }
       case "ostatr":
-        return this.set(Object.fromEntries(reply.outputs.map((on, n) => [outputName(this.pd, n), on])));
+        return this.set(Object.fromEntries(reply.outputs.map((on, n) => [outputName(this.pd, n), on ? "on" : "off"])));
       case "lstatr":
         return this.local({ tamper: reply.tamper, power_failure: reply.powerFailure });
       case "raw":

@@ -22,47 +22,9 @@ export const SecretRef = z.union(
 );
 export type SecretRef = z.infer<typeof SecretRef>;
 
-/** DOMAIN.md §9 glossary: area (zone) types. */
-export const AreaType = z.enum([
-  "reception",
-  "secure_area",
-  "office",
-  "staff_support",
-  "case_mgmt",
-  "property_store",
-  "justice_coord",
-  "perimeter",
-  "outside",
-]);
-export type AreaType = z.infer<typeof AreaType>;
-
-/** DOMAIN.md §9 glossary: room types. */
-export const RoomType = z.enum([
-  "registration",
-  "search",
-  "capture",
-  "belongings",
-  "medical",
-  "holding",
-  "holding_juvenile",
-  "waiting",
-  "interrogation",
-  "interrogation_juvenile",
-  "interview",
-  "sobering",
-  "lineup",
-  "remote_arraignment",
-  "lawyer",
-  "fast_track_court",
-  "toilet",
-  "corridor",
-  "sally_port",
-  "exit",
-  "office",
-  "control_room",
-  "other",
-]);
-export type RoomType = z.infer<typeof RoomType>;
+export { AreaType, RoomType } from "./zone-types.js";
+import { AreaType, RoomType } from "./zone-types.js";
+import { PresenceParams } from "../presence/params.js";
 
 const Point = z.tuple([z.number(), z.number()]).describe("[x, y] in metres on the floor plan");
 const Ring = z.array(Point).min(3, "a polygon ring needs at least 3 points");
@@ -239,7 +201,7 @@ export const Presence = z.strictObject({
   readers: z.array(Reader).default([]),
   bleNodes: z.array(Reader.omit({ exit: true })).default([]),
   /** Extended by the presence engine's own parameters. */
-  params: z.record(z.string(), z.unknown()).default({}).describe("presence engine parameters (hysteresis, gaps …)"),
+  params: PresenceParams.prefault({}).describe("presence engine parameters (dwell, samples, offline timeout …)"),
 });
 
 export const LocalBroker = z.strictObject({
@@ -315,7 +277,7 @@ export const SiteConfig = z.strictObject({
   inputs: z.array(SiteInput).optional().describe("fire alarm, lockdown, override and panic-button inputs"),
   actions: Actions.optional().describe("door control settings and what alarms set off"),
   devices: z.array(Device).default([]),
-  presence: Presence.default({ minQuality: 50, readers: [], bleNodes: [], params: {} }),
+  presence: Presence.prefault({}),
   rules: z
     .record(z.string().regex(/^R(0[1-9]|[12]\d|3[0-8])$/, "rule ids are R01…R38"), z.record(z.string(), z.unknown()))
     .default({})

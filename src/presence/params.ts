@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RoomType } from "../config/schema.js";
+import { RoomType } from "../config/zone-types.js";
 
 /**
  * Presence parameters (`presence.params` in the site config). Human-facing units are seconds

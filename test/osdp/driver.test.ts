@@ -94,7 +94,7 @@ afterAll(async () => {
 describe("osdp driver over a socat PTY pair", () => {
   it("brings both PDs online, the door controller on its SCBK, the reader after KEYSET in install mode", async () => {
     await until("both devices online", () => doors.online && entryDev.online);
-    expect(doors.state).toMatchObject({ "cell-1.online": true, "cell-1.secure": true, "cell-1.door_contact": false, "cell-1.rex": false, "cell-1.strike": false, "cell-1.tamper": false });
+    expect(doors.state).toMatchObject({ "cell-1.online": true, "cell-1.secure": true, "cell-1.door_contact": false, "cell-1.rex": false, "cell-1.strike": "off", "cell-1.tamper": false });
     expect(entryDev.state).toMatchObject({ "entry.online": true, "entry.secure": true });
     expect(Buffer.from(entry.scbk!).toString("hex")).toBe(SCBK_ENTRY);
     expect(entry.installMode).toBe(false);
@@ -113,12 +113,12 @@ describe("osdp driver over a socat PTY pair", () => {
 
   it("pulses the strike over the secure channel; the output reads back off after the pulse", async () => {
     const r = await doors.driver.command!(command({ output: "cell-1.strike", action: "pulse", ms: 300 }), new AbortController().signal);
-    expect(r).toEqual({ status: "ok", state: { "cell-1.strike": true } });
+    expect(r).toEqual({ status: "ok", state: { "cell-1.strike": "on" } });
     const out = door.log.filter((c) => c.code === Cmd.OUT).at(-1)!;
     expect(out.secure).toBe(true);
     expect(decodeCommand(Cmd.OUT, out.data)).toEqual({ kind: "out", records: [{ output: 0, control: OutputControl.TEMPORARY_ON, timer100ms: 3 }] });
     expect(door.output(0)).toBe(true);
-    await until("strike back off", () => doors.state["cell-1.strike"] === false, 2000);
+    await until("strike back off", () => doors.state["cell-1.strike"] === "off", 2000);
     expect(await entryDev.driver.command!(command({ buzzer: "beep", ms: 200 }), new AbortController().signal)).toEqual({ status: "ok", state: {} });
     expect(await doors.driver.command!(command({ output: "nope", action: "on" }), new AbortController().signal)).toMatchObject({ status: "error", code: "invalid" });
   });
@@ -129,7 +129,7 @@ describe("osdp driver over a socat PTY pair", () => {
     bus.babble(200);
     door.setInput(1, true);
     await until("rex pressed", () => doors.state["cell-1.rex"] === true);
-    expect(await doors.driver.command!(command({ "cell-1.strike": true }), new AbortController().signal)).toMatchObject({ status: "ok" });
+    expect(await doors.driver.command!(command({ "cell-1.strike": "on" }), new AbortController().signal)).toMatchObject({ status: "ok" });
     expect(door.output(0)).toBe(true);
     bus.noiseBytes = 0;
     expect(doors.messages.filter((m) => m.type === "availability").length).toBe(before); // never went offline
@@ -140,7 +140,7 @@ describe("osdp driver over a socat PTY pair", () => {
     await until("doors offline", () => !doors.online, 3000);
     expect(doors.state["cell-1.online"]).toBe(false);
     expect(doors.messages.filter((m) => m.type === "availability").at(-1)).toMatchObject({ online: false, reason: expect.stringContaining("cell-1") });
-    expect(await doors.driver.command!(command({ "cell-1.strike": false }), new AbortController().signal)).toMatchObject({ status: "error", code: "offline" });
+    expect(await doors.driver.command!(command({ "cell-1.strike": "off" }), new AbortController().signal)).toMatchObject({ status: "error", code: "offline" });
     expect(entryDev.online).toBe(true); // the other device on the bus is not affected
     door.mute = false;
     await until("doors online again", () => doors.online, 3000);

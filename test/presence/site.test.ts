@@ -29,15 +29,11 @@ describe("compiling the site for presence", () => {
   });
 
   it("reports every bad reference and parameter with its config path", () => {
-    const cfg = siteConfig({ offlineTimeoutS: -1, rooms: { nowhere: { dwellS: 1 } } } as never);
+    // Parameter values are part of the site schema: a bad one is refused with its path at load.
+    const bad = SiteConfig.safeParse(siteConfig({ offlineTimeoutS: -1 } as never));
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => i.path.join("."))).toEqual(["presence.params.offlineTimeoutS"]);
     let error: unknown;
-    try {
-      compileSite(SiteConfig.parse(cfg));
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues.map((i) => i.path)).toEqual(["presence.params.offlineTimeoutS"]);
 
     const refs = siteConfig({ rooms: { nowhere: {} } });
     refs.presence!.readers!.push({ id: "lf-x", zone: "attic" }, { id: "lf-reg", zone: "reg" });
@@ -56,6 +52,8 @@ describe("compiling the site for presence", () => {
   });
 
   it("rejects unknown parameters instead of ignoring a typo", () => {
-    expect(() => testSite({ dwelS: 3 } as never)).toThrow(ConfigError);
+    const typo = SiteConfig.safeParse(siteConfig({ dwelS: 3 } as never));
+    expect(typo.success).toBe(false);
+    expect(typo.error!.issues[0]).toMatchObject({ code: "unrecognized_keys", keys: ["dwelS"] });
   });
 });
