@@ -2,7 +2,7 @@ import type { CommandFacts } from "./door-drafts.js";
 import { doorCommandDraft } from "./door-drafts.js";
 import { issue } from "./door-issue.js";
 import { fireActive, groupStates, interlockBlockers, known, lockdownEffective, overrideEffective } from "./door-modes.js";
-import type { StepCtx } from "./door-step.js";
+import { alarmKey, type StepCtx } from "./door-step.js";
 import { DoorReason, type DoorCommandOut, type DoorReasonCode, type DoorRequest } from "./door-types.js";
 import type { PassageVerdict } from "./passage-policy.js";
 
@@ -84,7 +84,7 @@ function blockedAlarm(ctx: StepCtx, doorId: string): void {
     type: "INTERLOCK_BLOCKED",
     ruleId: "R32",
     severity: 1,
-    dedupKey: `INTERLOCK_BLOCKED:${group}`,
+    dedupKey: alarmKey("INTERLOCK_BLOCKED", group),
     subjects: [doorId, ...blockers],
     message: `interlock ${group}: ${doorId} stays locked while ${blockers.join(", ")} is not closed and locked`,
     data: { groupId: group, doorIds: [doorId, ...blockers], states: groupStates(ctx.site, ctx.doorMap(), group) },

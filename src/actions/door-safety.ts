@@ -1,6 +1,6 @@
 import { engineIssue } from "./door-issue.js";
 import { fireActive, known, lockdownEffective } from "./door-modes.js";
-import type { StepCtx } from "./door-step.js";
+import { FIRE_EXECUTED_KEY, FIRE_REQUIRED_KEY, type StepCtx } from "./door-step.js";
 
 /**
  * What the engine does on its own, every step: fire release (R34), lockdown (R32), relock
@@ -16,7 +16,7 @@ export function enforce(ctx: StepCtx, inputsBefore: Readonly<Record<string, bool
   if (fire && !fireBefore) ctx.fireSince = ctx.at;
   if (!fire && fireBefore) {
     ctx.fireSince = null;
-    ctx.clear("FIRE_RELEASE_REQUIRED", "fire alarm cleared");
+    ctx.clear(FIRE_REQUIRED_KEY, "fire alarm cleared");
   }
 
   for (const spec of site.doors.values()) {
@@ -51,7 +51,7 @@ export function enforce(ctx: StepCtx, inputsBefore: Readonly<Record<string, bool
   }
 
   if (fire) fireAlarms(ctx, !fireBefore);
-  else if (!Object.values(ctx.doorMap()).some((d) => d.fireReleased)) ctx.clear("FIRE_RELEASE_EXECUTED", "fire over and every released door locked again");
+  else if (!Object.values(ctx.doorMap()).some((d) => d.fireReleased)) ctx.clear(FIRE_EXECUTED_KEY, "fire over and every released door locked again");
 }
 
 function fireAlarms(ctx: StepCtx, started: boolean): void {
@@ -63,20 +63,20 @@ function fireAlarms(ctx: StepCtx, started: boolean): void {
       type: "FIRE_RELEASE_EXECUTED",
       ruleId: "R34",
       severity: 3,
-      dedupKey: "FIRE_RELEASE_EXECUTED",
+      dedupKey: FIRE_EXECUTED_KEY,
       subjects: auto,
       message: `fire alarm: ${auto.length} egress door(s) released`,
       data: { fireInputIds: fireInputs, doorIds: auto },
     });
   }
   const waiting = specs.filter((d) => d.fireRelease === "remote" && !ctx.door(d.id).fireReleased).map((d) => d.id);
-  if (waiting.length === 0) ctx.clear("FIRE_RELEASE_REQUIRED", "every remote-release door released");
-  else if (started || !ctx.isRaised("FIRE_RELEASE_REQUIRED")) {
+  if (waiting.length === 0) ctx.clear(FIRE_REQUIRED_KEY, "every remote-release door released");
+  else if (started || !ctx.isRaised(FIRE_REQUIRED_KEY)) {
     ctx.raise({
       type: "FIRE_RELEASE_REQUIRED",
       ruleId: "R34",
       severity: 4,
-      dedupKey: "FIRE_RELEASE_REQUIRED",
+      dedupKey: FIRE_REQUIRED_KEY,
       subjects: waiting,
       message: `fire alarm: ${waiting.length} detainee door(s) need release from the control room`,
       data: { fireInputIds: fireInputs, doorIds: waiting },

@@ -1,5 +1,5 @@
 import { pointKey } from "./door-site.js";
-import type { StepCtx } from "./door-step.js";
+import { alarmKey, type StepCtx } from "./door-step.js";
 import type { PointUse } from "./door-types.js";
 import { activeOf, contactOpen, inputActive, lockOutputLocked, lockSensorLocked } from "./point-values.js";
 
@@ -68,17 +68,17 @@ export function applyAvailability(ctx: StepCtx, deviceId: string, online: boolea
         type: "DOOR_OFFLINE",
         ruleId: "R33",
         severity: 3,
-        dedupKey: `DOOR_OFFLINE:${doorId}`,
+        dedupKey: alarmKey("DOOR_OFFLINE", doorId),
         subjects: [doorId],
         message: `door ${doorId}: controller ${deviceId} offline, door state unknown`,
         data: { doorId, deviceId },
       });
     } else if (all) {
       ctx.patch(doorId, { online: true }, "online");
-      ctx.clear(`DOOR_OFFLINE:${doorId}`, "controller back online");
+      ctx.clear(alarmKey("DOOR_OFFLINE", doorId), "controller back online");
     }
   }
-  const commsKey = `DOOR_COMMS_LOST:${deviceId}`;
+  const commsKey = alarmKey("DOOR_COMMS_LOST", deviceId);
   if (!online && doorIds.length > 0) {
     ctx.raiseOnce({
       type: "DOOR_COMMS_LOST",
@@ -112,7 +112,7 @@ export function settleContacts(ctx: StepCtx): void {
           type: "DOOR_FORCED",
           ruleId: "R33",
           severity: 4,
-          dedupKey: `DOOR_FORCED:${spec.id}`,
+          dedupKey: alarmKey("DOOR_FORCED", spec.id),
           subjects: [spec.id],
           message: `door ${spec.id} opened without a command, credential or exit request`,
           data: { doorId: spec.id, locked: s.locked },
@@ -120,8 +120,8 @@ export function settleContacts(ctx: StepCtx): void {
       }
     } else {
       ctx.patch(spec.id, { open: false, openSince: null, heldLevel: 0, forced: false });
-      ctx.clear(`DOOR_HELD_OPEN:${spec.id}`, "door closed");
-      ctx.clear(`DOOR_FORCED:${spec.id}`, "door closed");
+      ctx.clear(alarmKey("DOOR_HELD_OPEN", spec.id), "door closed");
+      ctx.clear(alarmKey("DOOR_FORCED", spec.id), "door closed");
     }
   }
 }

@@ -4,6 +4,15 @@ import type { AuditInput } from "../store/audit-log.js";
 import { doorAudit, doorStateDraft, type CommandFacts } from "./door-drafts.js";
 import type { DecisionOut, DeviceLink, DoorCommandOut, DoorSite, DoorSpec, DoorState, DoorStep, DoorSystem } from "./door-types.js";
 
+/** R37 dedup key (type, subject, zone), spelled as the rules spell it: `TYPE|subject|zone`. */
+export function alarmKey(type: string, subject: string, zoneId?: string): string {
+  return `${type}|${subject}|${zoneId ?? ""}`;
+}
+
+/** Fire alarms concern the whole site. */
+export const FIRE_EXECUTED_KEY = alarmKey("FIRE_RELEASE_EXECUTED", "site");
+export const FIRE_REQUIRED_KEY = alarmKey("FIRE_RELEASE_REQUIRED", "site");
+
 export interface RaiseSpec {
   readonly type: string;
   readonly ruleId: string;

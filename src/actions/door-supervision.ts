@@ -1,6 +1,6 @@
 import type { Severity } from "../rules/alarm-types.js";
 import { fireActive, groupStates, overrideEffective, secure } from "./door-modes.js";
-import type { StepCtx } from "./door-step.js";
+import { alarmKey, type StepCtx } from "./door-step.js";
 
 /**
  * Door supervision on sensor truth (R32, R33): held-open escalation, interlock breach, and the
@@ -21,7 +21,7 @@ export function superviseDoors(ctx: StepCtx): void {
       type: "DOOR_HELD_OPEN",
       ruleId: "R33",
       severity: heldSeverity(level),
-      dedupKey: `DOOR_HELD_OPEN:${spec.id}`,
+      dedupKey: alarmKey("DOOR_HELD_OPEN", spec.id),
       subjects: [spec.id],
       message: `door ${spec.id} held open ${Math.round(openMs / 1000)} s (level ${level})`,
       params: { levelsS: spec.heldOpenLevelsMs.map((ms) => ms / 1000) },
@@ -33,7 +33,7 @@ export function superviseDoors(ctx: StepCtx): void {
     const doors = ctx.doorMap();
     const open = members.filter((id) => doors[id]!.open === true);
     const exempt = fire || members.some((id) => overrideEffective(ctx.site, ctx.inputs, ctx.spec(id)));
-    const breachKey = `INTERLOCK_BREACH:${group}`;
+    const breachKey = alarmKey("INTERLOCK_BREACH", group);
     if (open.length >= 2 && !exempt) {
       ctx.raiseOnce({
         type: "INTERLOCK_BREACH",
@@ -45,7 +45,7 @@ export function superviseDoors(ctx: StepCtx): void {
         data: { groupId: group, doorIds: open, states: groupStates(ctx.site, doors, group) },
       });
     } else if (open.length < 2) ctx.clear(breachKey, "at most one door of the group open");
-    if (members.every((id) => secure(ctx.spec(id), doors[id]!))) ctx.clear(`INTERLOCK_BLOCKED:${group}`, "all doors of the group closed and locked");
+    if (members.every((id) => secure(ctx.spec(id), doors[id]!))) ctx.clear(alarmKey("INTERLOCK_BLOCKED", group), "all doors of the group closed and locked");
   }
 }
 

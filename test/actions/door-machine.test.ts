@@ -106,7 +106,7 @@ describe("interlock (R32)", () => {
     contact("sally-a", false);
     lockRead("sally-a", true);
     const settled = run.advance(100);
-    expect(settled.alarms).toContainEqual({ kind: "clear", dedupKey: "INTERLOCK_BLOCKED:sally", reason: "all doors of the group closed and locked" });
+    expect(settled.alarms).toContainEqual({ kind: "clear", dedupKey: "INTERLOCK_BLOCKED|sally|", reason: "all doors of the group closed and locked" });
     expect(decision(run.step({ kind: "request", request: req("sally-b", "unlock") })).allowed).toBe(true);
   });
 
@@ -117,7 +117,7 @@ describe("interlock (R32)", () => {
     const breach = r.alarms.find((a) => a.kind === "raise" && a.type === "INTERLOCK_BREACH");
     expect(breach).toMatchObject({ severity: 4, subjects: ["sally-a", "sally-b"], data: { groupId: "sally" } });
     contact("sally-b", false);
-    expect(run.advance(100).alarms).toContainEqual({ kind: "clear", dedupKey: "INTERLOCK_BREACH:sally", reason: "at most one door of the group open" });
+    expect(run.advance(100).alarms).toContainEqual({ kind: "clear", dedupKey: "INTERLOCK_BREACH|sally|", reason: "at most one door of the group open" });
   });
 
   it("override lifts the interlock; lockdown wins over override by default and locks every door", () => {
@@ -152,7 +152,7 @@ describe("fire release (R34)", () => {
     expect(decision(run.step({ kind: "request", request: req("cell-1-door", "release") })).allowed).toBe(true);
     const off = panel({ fire: false });
     expect(off.commands).toHaveLength(0);
-    expect(off.alarms).toContainEqual({ kind: "clear", dedupKey: "FIRE_RELEASE_REQUIRED", reason: "fire alarm cleared" });
+    expect(off.alarms).toContainEqual({ kind: "clear", dedupKey: "FIRE_RELEASE_REQUIRED|site|", reason: "fire alarm cleared" });
     expect(run.state.doors.lobby!.fireReleased).toBe(true);
     expect(decision(run.step({ kind: "request", request: req("lobby", "lock") })).allowed).toBe(true);
     expect(decision(run.step({ kind: "request", request: req("cell-1-door", "release") })).reasonCode).toBe("NO_FIRE_ALARM");

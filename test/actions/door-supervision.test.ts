@@ -30,7 +30,7 @@ describe("held open (R33)", () => {
       [5, 4],
     ]);
     point("ctl-b", { "contact-3": "closed" });
-    expect(run.advance(50).alarms).toContainEqual({ kind: "clear", dedupKey: "DOOR_HELD_OPEN:lobby", reason: "door closed" });
+    expect(run.advance(50).alarms).toContainEqual({ kind: "clear", dedupKey: "DOOR_HELD_OPEN|lobby|", reason: "door closed" });
   });
 
   it("uses configured levels and counts from the first open edge, not from the debounced one", () => {
@@ -52,7 +52,7 @@ describe("forced (R33)", () => {
     const r = run.advance(50);
     expect(raised(r, "DOOR_FORCED")[0]).toMatchObject({ severity: 4, subjects: ["lobby"], ruleId: "R33" });
     point("ctl-b", { "contact-3": "closed" });
-    expect(run.advance(50).alarms).toContainEqual({ kind: "clear", dedupKey: "DOOR_FORCED:lobby", reason: "door closed" });
+    expect(run.advance(50).alarms).toContainEqual({ kind: "clear", dedupKey: "DOOR_FORCED|lobby|", reason: "door closed" });
   });
 
   it("contact bounce neither opens the door nor raises forced when the door closes", () => {
@@ -105,7 +105,7 @@ describe("controller offline (R33, R35)", () => {
   it("comes back unknown and takes the state only from what the controller reports", () => {
     run.step({ kind: "availability", deviceId: "ctl-a", online: false });
     const back = run.online("ctl-a");
-    expect(back.alarms).toContainEqual({ kind: "clear", dedupKey: "DOOR_COMMS_LOST:ctl-a", reason: "controller back online" });
+    expect(back.alarms).toContainEqual({ kind: "clear", dedupKey: "DOOR_COMMS_LOST|ctl-a|", reason: "controller back online" });
     expect(run.state.doors["sally-a"]).toMatchObject({ online: true, locked: null, open: null });
     const d = run.step({ kind: "request", request: { doorId: "sally-a", action: "lock", origin: "operator", requestedBy: "op", reason: "t" } }).decisions[0]!;
     expect(d.reasonCode).toBe("DOOR_STATE_UNKNOWN");
