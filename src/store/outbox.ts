@@ -15,7 +15,7 @@ export interface OutboxOptions {
   commitDelayMs?: number;
   /** Commit on the next turn once this many events wait. Default 1000. */
   maxBatch?: number;
-  /** Committed rows kept in memory for the uplink's live path. Default 20,000. */
+  /** Committed rows kept in memory for the uplink's live path. Default 4096. */
   recentRows?: number;
   /** Wait before retrying a failed commit (disk full, I/O error). Default 1000 ms. */
   retryMs?: number;
@@ -69,7 +69,7 @@ export class Outbox implements Sequencer {
     this.log = opts.log;
     this.ledger = new OutboxLedger(db);
     this.audit = new AuditChain(db);
-    this.recent = new RecentRows(opts.recentRows ?? 20_000);
+    this.recent = new RecentRows(opts.recentRows ?? 4096);
     this.lastSeq = this.ledger.state.head.key;
     this.sql = outboxStatements(db);
   }

@@ -116,7 +116,7 @@ export class UplinkConnection {
       client.removeAllListeners("message");
       client.end(true);
       if (this.client === client) this.client = undefined;
-      if (isUp) this.handlers.down(reason);
+      if (isUp && !this.stopped) this.handlers.down(reason);
       this.scheduleReconnect();
     };
     client.on("connect", (connack) => {

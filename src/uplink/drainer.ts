@@ -86,7 +86,10 @@ export class Drainer {
     this.noteProgress();
     if (!this.link) return;
     const unacked = this.nextSeq - 1 - this.outbox.floorSeq;
-    if (unacked > 0 && this.now() - this.lastProgressAt >= this.opts.ackTimeoutMs) {
+    // The ack clock runs only while something is waiting for an ack, so an idle spell
+    // before a publish does not count against it.
+    if (unacked <= 0) this.lastProgressAt = this.now();
+    else if (this.now() - this.lastProgressAt >= this.opts.ackTimeoutMs) {
       this.rewind(true);
       this.pump();
     }

@@ -140,6 +140,27 @@ describe("Uplink", () => {
     expect(central.births.length).toBe(births + 1);
   });
 
+  it("publishes again from the last ack when central's acks stall, and not after a mere idle spell", async () => {
+    store = tempStore({}, systemClock);
+    central = new Central({ url: broker.url, site: SITE, gatewayId: GATEWAY, ackEveryMs: 60_000, reAckMs: 60_000 });
+    await central.start();
+    uplink = gatewayUplink(store, broker.url, { drain: { ackTimeoutMs: 1000 } });
+    await uplink.start();
+    await waitUntil(() => uplink!.status().draining, 5000);
+    await new Promise((r) => setTimeout(r, 1500)); // idle: nothing waits for an ack, the ack clock stands still
+    emit(5);
+    await central.waitFor("5 events", () => central!.contiguous === 5, 5000);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(central.duplicates).toBe(0);
+    await central.waitFor("the same 5 again", () => central!.duplicates >= 5, 5000);
+    expect(uplink.status().rewinds).toBeGreaterThanOrEqual(1);
+    await central.publish(`edc/v1/${SITE}/${GATEWAY}/ack`, { upTo: 5 });
+    await waitUntil(() => store.outbox.floorSeq === 5, 2000);
+    const rewinds = uplink.status().rewinds;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(uplink.status().rewinds).toBe(rewinds);
+  });
+
   it("ignores acks and host state that do not come from the central host", async () => {
     store = tempStore({}, systemClock);
     emit(5);
