@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { Device } from "../../src/config/schema.js";
 import { createLogger } from "../../src/core/logger.js";
@@ -8,8 +5,13 @@ import type { DeviceMessage } from "../../src/drivers/contract.js";
 import { TransportPool } from "../../src/transports/pool.js";
 import { osdp, OsdpOptions } from "../../devices/osdp/definition.js";
 import { startOsdpSimulation, type OsdpSimulation } from "../../devices/osdp/sim/demo.js";
+import { startPtyPair } from "../helpers/socat.js";
+import { openPtyDevice } from "./pty-device.js";
 
-/** Demo mode: the simulated bus behind a configured serial path, driven by the real driver. */
+/**
+ * Demo mode: the simulated bus attached to a configured serial path, driven by the real driver.
+ * Here the "line" is a socat PTY pair: the config names one end, the simulation attaches to the other.
+ */
 const log = createLogger({ level: "silent" });
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -17,9 +19,9 @@ afterAll(async () => {
 });
 
 it("serves configured osdp devices on a simulated bus: door opens after the strike, cards are read", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "osdp-demo-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const path = join(dir, "osdp-bus-1");
+  const pair = await startPtyPair();
+  cleanups.push(() => pair.stop());
+  const path = pair.a;
   const options = {
     pollIntervalMs: 30,
     pds: [{
@@ -30,7 +32,12 @@ it("serves configured osdp devices on a simulated bus: door opens after the stri
     }],
   };
   const device = Device.parse({ id: "osdp-bus-1", driver: "osdp", transport: { kind: "serial", path }, options });
-  const sim: OsdpSimulation = await startOsdpSimulation({ config: { devices: [device] }, log, cardEveryMs: 300, doorOpenMs: 300 });
+  const attach = async (p: string, receive: (chunk: Buffer) => void) => {
+    expect(p).toBe(path);
+    const end = await openPtyDevice(pair.b, receive);
+    return { write: end.write, detach: end.close };
+  };
+  const sim: OsdpSimulation = await startOsdpSimulation({ config: { devices: [device] }, attach, log, cardEveryMs: 300, doorOpenMs: 300 });
   cleanups.push(() => sim.stop());
   expect(sim.paths).toEqual([path]);
 

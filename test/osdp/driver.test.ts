@@ -7,6 +7,7 @@ import { encodeWiegand } from "../../devices/osdp/wiegand.js";
 import { Cmd, OutputControl, decodeCommand } from "../../devices/osdp/commands.js";
 import { startPtyPair, type PtyPair } from "../helpers/socat.js";
 import { PdBus } from "../../devices/osdp/sim/pd-bus.js";
+import { openPtyDevice, type PtyDevice } from "./pty-device.js";
 import { PdSimulator } from "../../devices/osdp/sim/pd-simulator.js";
 
 /**
@@ -29,6 +30,8 @@ interface Device {
 let pair: PtyPair;
 let pool: TransportPool;
 let bus: PdBus;
+let deviceEnd: PtyDevice | null = null;
+const plugDeviceEnd = async () => (deviceEnd = await openPtyDevice(pair.b, (chunk) => bus.receive(chunk)));
 const door = new PdSimulator({ address: 1, scbk: Uint8Array.from(Buffer.from(SCBK_DOOR, "hex")), inputs: 2, outputs: 1 });
 const entry = new PdSimulator({ address: 2, installMode: true, inputs: 0, outputs: 0 });
 const devices: Device[] = [];
@@ -74,8 +77,8 @@ let entryDev: Device;
 beforeAll(async () => {
   pair = await startPtyPair();
   pool = new TransportPool({ log, reopen: { initialMs: 50, maxMs: 200 } });
-  bus = new PdBus(pair.b, [door, entry]);
-  await bus.open();
+  bus = new PdBus([door, entry], (data) => deviceEnd?.write(data));
+  await plugDeviceEnd();
   doors = startDevice("doors", {
     ...fast,
     pds: [{ address: 1, name: "cell-1", scbk: SCBK_DOOR, inputs: [{ number: 0, name: "door_contact", kind: "door_contact" }, { number: 1, name: "rex", kind: "request_to_exit" }], outputs: [{ number: 0, name: "strike", kind: "strike", pulseMs: 300 }], readers: [{ number: 0, id: "cell-1-in" }] }],
@@ -87,7 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(devices.map((d) => d.driver.stop("shutdown")));
   await pool?.closeAll(2000);
-  await bus?.close();
+  await deviceEnd?.close();
   await pair?.stop();
 });
 
@@ -149,10 +152,10 @@ describe("osdp driver over a socat PTY pair", () => {
 
   it("survives the port disappearing and coming back", async () => {
     await pair.kill();
-    await bus.close();
+    await deviceEnd?.close();
     await until("both offline", () => !doors.online && !entryDev.online, 3000);
     await pair.start();
-    await bus.open();
+    await plugDeviceEnd();
     await until("both online again", () => doors.online && entryDev.online, 5000);
     expect(await doors.driver.command!(command({ output: 0, action: "off" }), new AbortController().signal)).toMatchObject({ status: "ok" });
     expect(door.output(0)).toBe(false);

@@ -1,6 +1,3 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import type { SiteConfig } from "../../../src/config/schema.js";
 import type { Logger } from "../../../src/core/logger.js";
 import { OsdpOptions, type OsdpPdOptions } from "../definition.js";
@@ -9,14 +6,20 @@ import { encodeWiegand } from "../wiegand.js";
 import { PdBus } from "./pd-bus.js";
 import { PdSimulator } from "./pd-simulator.js";
 
-export interface OsdpSimulation {
-  /** The serial paths now served by simulated buses. */
-  readonly paths: readonly string[];
-  stop(): Promise<void>;
+/** The device end of a serial line, as a simulator holds it (e.g. an in-process virtual line). */
+export interface SimulatedLineEnd {
+  write(data: Buffer): void;
+  detach(): void | Promise<void>;
 }
+
+/** Connects a simulator to the serial path a device is configured with; `receive` gets the host's bytes. */
+export type AttachLine = (path: string, receive: (chunk: Buffer) => void) => SimulatedLineEnd | Promise<SimulatedLineEnd>;
 
 export interface OsdpSimulationOptions {
   config: Pick<SiteConfig, "devices">;
+  attach: AttachLine;
+  /** Simulate only devices whose serial path passes (default: all). */
+  accept?: (path: string) => boolean;
   log: Logger;
   /** Mean time between simulated card reads per bus (default 30 s). */
   cardEveryMs?: number;
@@ -25,43 +28,40 @@ export interface OsdpSimulationOptions {
   random?: () => number;
 }
 
+export interface OsdpSimulation {
+  /** The serial paths now served by simulated buses. */
+  readonly paths: readonly string[];
+  stop(): Promise<void>;
+}
+
 const TICK_MS = 200;
 
 /**
- * Demo mode: every enabled `osdp` device on a serial path gets a simulated bus. socat makes the
- * path one end of a PTY pair (the daemon opens it like a USB RS-485 adapter) and `<path>.pd`
- * the other, where simulated PDs answer with the configured addresses, keys, inputs and
- * outputs. A door opens for a few seconds after its strike is released, and now and then a
- * card is read. Paths that already exist (a real adapter) are left alone.
+ * Demo mode: every enabled `osdp` device on a serial path gets a simulated bus attached to that
+ * path, with PDs shaped after its options (addresses, keys, inputs, outputs, readers). A door
+ * opens for a few seconds after its strike is released, and now and then a card is read.
  */
 export async function startOsdpSimulation(opts: OsdpSimulationOptions): Promise<OsdpSimulation> {
   const random = opts.random ?? Math.random;
   const byPath = new Map<string, OsdpPdOptions[]>();
   for (const d of opts.config.devices) {
-    if (!d.enabled || d.driver !== "osdp" || d.transport.kind !== "serial") continue;
+    if (!d.enabled || d.driver !== "osdp" || d.transport.kind !== "serial" || !(opts.accept?.(d.transport.path) ?? true)) continue;
     const parsed = OsdpOptions.safeParse(d.options);
     if (!parsed.success) continue; // the config loader reports it
     byPath.set(d.transport.path, [...(byPath.get(d.transport.path) ?? []), ...parsed.data.pds]);
   }
-  if (byPath.size > 0 && spawnSync("socat", ["-V"], { stdio: "ignore" }).error) throw new Error("socat not found: apt-get install -y socat");
-  const running: { path: string; socat: ChildProcess; bus: PdBus; timers: NodeJS.Timeout[] }[] = [];
+  const running: { path: string; end: SimulatedLineEnd; timers: NodeJS.Timeout[] }[] = [];
   for (const [path, pds] of byPath) {
-    if (existsSync(path)) {
-      opts.log.warn({ path }, "OSDP simulation skipped: the serial path exists (a real adapter?)");
-      continue;
-    }
-    mkdirSync(dirname(path), { recursive: true });
-    const socat = spawn("socat", [`pty,raw,echo=0,link=${path}`, `pty,raw,echo=0,link=${path}.pd`], { stdio: "ignore" });
-    await waitForPaths([path, `${path}.pd`], socat);
     const sims = pds.map((pd) => simulatorFor(pd, opts.doorOpenMs ?? 3000));
-    const bus = new PdBus(`${path}.pd`, sims.map((s) => s.sim));
-    await bus.open();
+    let end: SimulatedLineEnd | null = null;
+    const bus = new PdBus(sims.map((s) => s.sim), (data) => end?.write(data));
+    end = await opts.attach(path, (chunk) => bus.receive(chunk));
     const timers = [setInterval(() => sims.forEach((s) => s.tick(Date.now())), TICK_MS)];
     const withReader = sims.filter((s) => s.pd.readers.length > 0);
     if (withReader.length) {
       timers.push(setInterval(() => withReader[Math.floor(random() * withReader.length)]!.swipe(1 + Math.floor(random() * 60000)), opts.cardEveryMs ?? 30_000));
     }
-    running.push({ path, socat, bus, timers });
+    running.push({ path, end, timers });
     opts.log.info({ path, pds: pds.map((p) => `${p.name}@${p.address}`) }, "OSDP bus simulated");
   }
   return {
@@ -69,10 +69,7 @@ export async function startOsdpSimulation(opts: OsdpSimulationOptions): Promise<
     async stop() {
       for (const r of running.splice(0)) {
         r.timers.forEach(clearInterval);
-        await r.bus.close();
-        const exited = new Promise<void>((resolve) => (r.socat.exitCode !== null ? resolve() : r.socat.once("exit", () => resolve())));
-        r.socat.kill("SIGTERM");
-        await exited;
+        await r.end.detach();
       }
     },
   };
@@ -106,12 +103,4 @@ function simulatorFor(pd: OsdpPdOptions, doorOpenMs: number) {
       sim.queueCard({ reader: pd.readers[0]!.number, format: "wiegand", ...encodeWiegand("wiegand26", 1, card) });
     },
   };
-}
-
-async function waitForPaths(paths: string[], child: ChildProcess): Promise<void> {
-  const until = Date.now() + 5000;
-  while (!paths.every((p) => existsSync(p))) {
-    if (child.exitCode !== null || Date.now() > until) throw new Error(`socat did not create ${paths.join(" and ")}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }

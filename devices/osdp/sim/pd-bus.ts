@@ -1,50 +1,33 @@
-import { SerialPort } from "serialport";
 import type { PdSimulator } from "./pd-simulator.js";
 
 /**
- * The device side of a simulated RS-485 bus (tests, demo mode): one end of a socat PTY pair
- * with any number of simulated PDs on it (each picks out its own address). It can spray
- * garbage around the replies and be reopened after the "cable" was pulled.
+ * The device side of a simulated RS-485 bus (tests, demo mode): any number of simulated PDs
+ * on one line (each picks out its own address). Bytes from the control panel go to `receive`;
+ * replies go out through `send`, whatever the medium is (a socat PTY end, an in-process
+ * virtual serial line). It can spray seeded garbage around the replies.
  */
 export class PdBus {
-  private port: SerialPort | null = null;
   /** Bytes of line noise written before each reply (0 = clean line). */
   noiseBytes = 0;
   private seed = 12345;
 
   constructor(
-    private readonly path: string,
     readonly pds: PdSimulator[],
+    private readonly send: (data: Buffer) => void,
   ) {}
 
-  async open(): Promise<void> {
-    const port = new SerialPort({ path: this.path, baudRate: 9600, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-    port.on("error", () => {}); // the cable is pulled on purpose
-    port.on("data", (chunk: Buffer) => {
-      for (const pd of this.pds) for (const reply of pd.receive(chunk)) this.send(reply);
-    });
-    this.port = port;
-  }
-
-  async close(): Promise<void> {
-    const port = this.port;
-    this.port = null;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  receive(chunk: Buffer): void {
+    for (const pd of this.pds) {
+      for (const reply of pd.receive(chunk)) this.send(this.noiseBytes ? Buffer.concat([this.noise(this.noiseBytes), reply]) : reply);
+    }
   }
 
   /** Unsolicited noise, e.g. a babbling device between exchanges. */
   babble(n: number): void {
-    this.port?.write(this.noise(n));
+    this.send(this.noise(n));
   }
 
-  private send(reply: Buffer): void {
-    const port = this.port;
-    if (!port?.isOpen) return;
-    port.write(this.noiseBytes ? Buffer.concat([this.noise(this.noiseBytes), reply]) : reply);
-  }
-
-  /** Seeded noise, rich in SOM bytes (0x53) and fake lengths, so the reader has to work. */
+  /** Rich in SOM bytes (0x53) and fake lengths, so the reader has to work. */
   private noise(n: number): Buffer {
     const out = Buffer.alloc(n);
     for (let i = 0; i < n; i++) {
