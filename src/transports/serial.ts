@@ -5,6 +5,7 @@ import type { Logger } from "../core/logger.js";
 import { ReopeningStreamConnection, TransportNotOpenError, type Connection, type ReopenPolicy } from "./connection.js";
 import type { TransportKind } from "./lease.js";
 import { requestFrame, type FrameCompleteFn } from "./request-bus.js";
+import { isVirtualSerialPath, virtualSerialPorts } from "./virtual-serial.js";
 
 export interface SerialSettings {
   path: string;
@@ -21,6 +22,28 @@ export interface SerialHandle {
   write(data: Buffer): Promise<void>;
   /** Write one frame and wait for a complete reply frame (see requestFrame). Use inside `exclusive`. */
   request(frame: Buffer, isComplete: FrameCompleteFn, timeoutMs: number, signal?: AbortSignal): Promise<Buffer>;
+}
+
+export interface SerialConnectionOptions {
+  /** Bound on one write (default: 1 s plus twice the time the bytes take on the line). */
+  writeTimeoutMs?: number;
+}
+
+/**
+ * A write that did not finish in time: the port went away under it (the write callback never
+ * comes, seen on PTYs) or the line stopped taking bytes. The connection is treated as lost.
+ */
+export class SerialWriteTimeoutError extends NotReadyError {
+  override name = "SerialWriteTimeoutError";
+  constructor(path: string, bytes: number, timeoutMs: number) {
+    super(`serial write of ${bytes} byte(s) to ${path} did not complete within ${timeoutMs} ms; reopening the port`);
+  }
+}
+
+/** How long `bytes` take on the wire: start bit, data bits, parity, stop bits per character. */
+export function lineTimeMs(s: SerialSettings, bytes: number): number {
+  const bitsPerChar = 1 + s.dataBits + (s.parity === "none" ? 0 : 1) + s.stopBits;
+  return (bytes * bitsPerChar * 1000) / s.baudRate;
 }
 
 /** "9600 8N1": how settings are named in logs and conflict messages. */
@@ -43,6 +66,7 @@ export class SerialConnection extends ReopeningStreamConnection<SerialHandle> im
     log: Logger,
     clock?: Clock,
     reopen?: ReopenPolicy,
+    private readonly opts: SerialConnectionOptions = {},
   ) {
     super(settings.path, log, clock, reopen);
     const link = { write: (d: Buffer) => this.write(d), onData: (cb: (chunk: Buffer) => void) => this.onData(cb) };
@@ -57,17 +81,35 @@ export class SerialConnection extends ReopeningStreamConnection<SerialHandle> im
   write(data: Buffer): Promise<void> {
     const port = this.port;
     if (!port || this.state !== "open") return Promise.reject(new TransportNotOpenError(this.key, this.state, this.lastError));
+    const timeoutMs = this.opts.writeTimeoutMs ?? Math.ceil(1000 + 2 * lineTimeMs(this.settings, data.length));
     return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const finish = (err?: Error | null) => {
+        if (settled) return;
+        settled = true;
+        this.clock.clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      };
+      // A port that closes between write and drain never calls back (the stream waits for an
+      // "open" that never comes); nor does a line that stopped taking bytes. Bound it.
+      const timer = this.clock.setTimeout(() => {
+        const err = new SerialWriteTimeoutError(this.key, data.length, timeoutMs);
+        finish(err);
+        this.portGone(port, err);
+      }, timeoutMs);
       port.write(data, (err) => {
-        if (err) return reject(err);
-        port.drain((e) => (e ? reject(e) : resolve()));
+        if (err) return finish(err);
+        port.drain((e) => finish(e));
       });
     });
   }
 
   protected async openOnce(): Promise<void> {
     const { path, baudRate, dataBits, parity, stopBits } = this.settings;
-    const port = new SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false });
+    // `sim:<name>` is an in-process line (demo mode); `binding` is serialport's own extension point, absent from its typings.
+    const binding = isVirtualSerialPath(path) ? { binding: virtualSerialPorts.binding } : {};
+    const port = new SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false, ...binding } as ConstructorParameters<typeof SerialPort>[0]);
     await new Promise<void>((resolve, reject) => {
       port.open((err) => (err ? reject(new NotReadyError(`serial port ${path} cannot be opened: ${err.message}`)) : resolve()));
     });
