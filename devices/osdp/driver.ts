@@ -115,7 +115,7 @@ class OsdpDriver implements DeviceDriver {
     const name = pd.view.pd.name;
     if (!this.running || !pd.session.isOnline) return Promise.resolve({ ok: false, code: "offline", message: `PD ${name} is offline` });
     const remaining = deadline - this.ctx.now();
-    if (remaining <= 0) return Promise.resolve({ ok: false, code: "timeout", message: "deadline passed before the command was queued" });
+    if (remaining <= 0 || signal?.aborted) return Promise.resolve({ ok: false, code: "timeout", message: "deadline passed before the command was queued" });
     const tag = this.nextTag++;
     return new Promise<CommandOutcome>((resolve) => {
       const onAbort = () => this.settle(tag, { ok: false, code: "timeout", message: "aborted at the deadline" });

@@ -110,6 +110,18 @@ describe("PdSession with a simulated PD", () => {
     expect(sim.log.at(-1)!.code).toBe(Cmd.POLL);
   });
 
+  it("talks in checksum mode (CTRL bit 2 clear) when CRC is off, secure channel included", () => {
+    const sim = new PdSimulator({ address: 4, useCrc: false, scbk: KEY });
+    const s = new PdSession(config({ address: 4, useCrc: false, secure: true, scbk: KEY }));
+    const w = wire(s, sim);
+    const first = s.nextRequest(0).frame!;
+    expect(first[5]! & 0x04).toBe(0); // CTRL after the mark byte
+    expect(first.readUInt16LE(3)).toBe(first.length - 1); // LEN counts SOM through the 1-byte checksum
+    sim.receive(first);
+    w.until(has("online"));
+    expect(s.isSecure).toBe(true);
+  });
+
   it("runs the secure channel with the SCBK; commands and replies are MACed and encrypted", () => {
     const sim = new PdSimulator({ address: 3, scbk: KEY });
     const s = new PdSession(config({ address: 3, secure: true, scbk: KEY }));
