@@ -45,7 +45,7 @@ export function auditVerifyCommand(dbPath: string, out: NodeJS.WritableStream, e
 
 function describe(c: ChainReport): string {
   const key = c.chain === "outbox" ? "seq" : "id";
-  const span = c.firstKey === undefined ? "no records" : `${c.records} records, ${key} ${c.firstKey}…${c.lastKey}`;
+  const span = c.firstKey === undefined ? "no records" : `${c.records} record${c.records === 1 ? "" : "s"}, ${key} ${c.firstKey}…${c.lastKey}`;
   if (c.break) return `${c.chain} chain: BROKEN at ${key} ${c.break.key}: ${c.break.reason} (verified ${span} before it)`;
   return `${c.chain} chain: ok, ${span}, head ${key} ${c.head.key} ${c.head.hash}`;
 }
