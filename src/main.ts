@@ -8,6 +8,7 @@ import { DeviceMessageNormalizer } from "./drivers/normalizer.js";
 import type { DriverRegistry } from "./drivers/registry.js";
 import { DriverSupervisor } from "./drivers/supervisor.js";
 import { compileSite, MemoryTagBindings, messagesForDrafts, PresenceEngine, snapshotMessages, SqlitePresenceStore } from "./presence/index.js";
+import { startDeviceSimulators, type RunningDeviceSimulators } from "./sim/device-simulators.js";
 import { startSimulator, type RunningSimulator } from "./sim/simulator.js";
 import { openDatabase, type Db } from "./store/db.js";
 import { KvStore } from "./store/kv.js";
@@ -46,8 +47,9 @@ const PRESENCE_TICK_MS = 1000;
 const ACTIVITY_LOG_MS = 5000;
 
 /**
- * The composition root: start order store → local broker → transports → engines → drivers →
- * simulator → systemd READY; stop in reverse. Nothing else wires parts together.
+ * The composition root: start order store → local broker → transports → engines → simulated
+ * serial devices → drivers → simulator → systemd READY; stop in reverse. Nothing else wires
+ * parts together.
  */
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config, registry } = opts;
@@ -70,6 +72,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let presenceTimer: NodeJS.Timeout | undefined;
   let activityTimer: NodeJS.Timeout | undefined;
   let simulator: RunningSimulator | null = null;
+  let deviceSimulators: RunningDeviceSimulators | null = null;
   const bindings = new MemoryTagBindings();
   const normalizer = new DeviceMessageNormalizer(topicPrefix);
 
@@ -175,6 +178,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         clearInterval(activityTimer);
         presence.flush();
         presence.close();
+      },
+    },
+    {
+      // Simulated serial devices on sim: paths: up before the drivers open them, unplugged only after the drivers stopped.
+      name: "device-simulators",
+      start: async () => {
+        deviceSimulators = await startDeviceSimulators(config, log.child({ component: "device-simulators" }));
+      },
+      stop: async () => {
+        await deviceSimulators?.stop();
       },
     },
     {

@@ -5,9 +5,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkConfigCommand } from "../../src/config/check.js";
 import { loadConfig } from "../../src/config/load.js";
 import { ConfigError, ExitCode, type ConfigIssue } from "../../src/core/errors.js";
+import { dwm1001 } from "../../devices/dwm1001/definition.js";
+import { modbusRelay } from "../../devices/modbus-relay/definition.js";
+import { pelco } from "../../devices/pelco/definition.js";
 import { fakeRegistry } from "../fixtures/config/fake-drivers.js";
 
 const DEMO = "config/demo-center.yaml";
+/** The demo's serial devices are checked by their real drivers. */
+const demoRegistry = () => fakeRegistry(dwm1001, modbusRelay, pelco);
 const THREE_MISTAKES = "test/fixtures/config/three-mistakes.yaml";
 const dir = mkdtempSync(join(tmpdir(), "custody-edge-config-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,7 +40,7 @@ function collect() {
 
 describe("the demo config", () => {
   it("validates and reads as the demo center", () => {
-    const config = loadConfig(DEMO, fakeRegistry(), {});
+    const config = loadConfig(DEMO, demoRegistry(), {});
     expect(config.center).toEqual({ id: "haining-demo", name: "海宁 demo", timezone: "Asia/Shanghai" });
     expect(config.gateway.id).toBe("gw-01");
     expect(config.areas.map((a) => a.id)).toEqual(["reception", "secure-area", "outside"]);
@@ -50,10 +55,21 @@ describe("the demo config", () => {
       ["sally-outer", ["sally-port", "outside"], "secure", "remote"],
     ]);
     // driver options come back parsed by the driver (the fake fills maxPayloadBytes)
-    expect(config.devices.map((d) => [d.id, d.driver, d.options])).toEqual([
+    expect(config.devices.slice(0, 2).map((d) => [d.id, d.driver, d.options])).toEqual([
       ["rtls-gw", "rtls-mqtt", { format: "dwm", prefix: "dwm", maxPayloadBytes: 65_536 }],
       ["ble-gw", "rtls-mqtt", { format: "espresense", prefix: "espresense", maxPayloadBytes: 65_536 }],
     ]);
+    // simulated serial devices on in-process lines
+    expect(config.devices.slice(2).map((d) => [d.id, d.driver, d.transport.kind === "serial" && d.transport.path])).toEqual([
+      ["uwb-desk", "dwm1001", "sim:dwm1001"],
+      ["door-io-1", "modbus-relay", "sim:rs485-doors"],
+      ["cam-corridor", "pelco", "sim:rs485-ptz"],
+      ["cam-sally-port", "pelco", "sim:rs485-ptz"],
+    ]);
+    expect(config.doors.find((d) => d.id === "holding-1-door")).toMatchObject({
+      lock: { device: "door-io-1", point: "holding-1-strike" },
+      contact: { device: "door-io-1", point: "holding-1-contact" },
+    });
     expect(config.presence.readers).toContainEqual({ id: "exit-exciter-1", zone: "exit", exit: true });
     expect(config.simulation.enabled).toBe(true);
     expect(config.localBroker).toMatchObject({ mode: "embedded", host: "127.0.0.1", port: 1883 });
@@ -64,8 +80,8 @@ describe("the demo config", () => {
   it("passes check-config with a one-line summary", () => {
     const out = collect();
     const err = collect();
-    expect(checkConfigCommand(DEMO, fakeRegistry(), out, err)).toBe(ExitCode.OK);
-    expect(out.text()).toBe(`✔ ${DEMO}: haining-demo / gw-01 OK — 3 areas, 11 rooms, 13 doors, 2 devices\n`);
+    expect(checkConfigCommand(DEMO, demoRegistry(), out, err)).toBe(ExitCode.OK);
+    expect(out.text()).toBe(`✔ ${DEMO}: haining-demo / gw-01 OK — 3 areas, 11 rooms, 13 doors, 6 devices\n`);
     expect(err.text()).toBe("");
   });
 });

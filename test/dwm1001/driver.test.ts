@@ -3,7 +3,7 @@ import { dwm1001 } from "../../devices/dwm1001/definition.js";
 import { whenState } from "../../src/transports/when-state.js";
 import { driverUnderTest, until } from "../helpers/driver-context.js";
 import { onCleanup, ptyAndPool, serialConfig } from "../transports/serial-fixture.js";
-import { ModuleSim } from "./module-sim.js";
+import { ModuleSim } from "../../src/sim/devices/dwm1001-module.js";
 
 const OPTIONS = { pollMs: 30, timeoutMs: 60, missedPolls: 3, statusEvery: 5 };
 

@@ -4,7 +4,7 @@ import type { Command } from "../../src/drivers/contract.js";
 import { whenState } from "../../src/transports/when-state.js";
 import { driverUnderTest, until } from "../helpers/driver-context.js";
 import { onCleanup, ptyAndPool, serialConfig } from "../transports/serial-fixture.js";
-import { BoardSim } from "./board-sim.js";
+import { BoardSim } from "../../src/sim/devices/modbus-board.js";
 
 const OPTIONS = {
   slaveId: 1,

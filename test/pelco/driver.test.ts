@@ -4,7 +4,7 @@ import type { Command } from "../../src/drivers/contract.js";
 import { whenState } from "../../src/transports/when-state.js";
 import { driverUnderTest, until } from "../helpers/driver-context.js";
 import { onCleanup, ptyAndPool, serialConfig } from "../transports/serial-fixture.js";
-import { CameraSim } from "./camera-sim.js";
+import { CameraSim } from "../../src/sim/devices/pelco-camera.js";
 
 const command = (values: Record<string, unknown>, deadlineInMs = 2_000): Command => ({
   id: `cmd-${Math.random().toString(36).slice(2)}`,

@@ -1,10 +1,12 @@
-import { PtyDevice } from "../helpers/pty-device.js";
+import { record, SerialDevice } from "./serial-device.js";
 
 /**
- * A Modbus RTU relay/IO board on the device end of a PTY pair, written from the spec
- * (PROTOCOLS.md §4) with its own CRC, independent of modbus-serial. It serves FC01 read coils,
- * FC02 read discrete inputs and FC05 write single coil for any number of unit ids, and can be
- * told to go silent, to put noise on the line, or to answer with exceptions.
+ * A Modbus RTU relay/IO board on the device end of a serial line (a PTY in tests, a `sim:`
+ * line in demo mode), written from the spec (PROTOCOLS.md §4) with its own CRC, independent of
+ * modbus-serial. It serves FC01 read coils, FC02 read discrete inputs and FC05 write single
+ * coil for any number of unit ids, and can be told to go silent, to put noise on the line, or
+ * to answer with exceptions. Doors can be wired to it: a door contact input follows its strike
+ * coil after a delay, as a person pushes the released door open and it swings shut again.
  */
 
 export function crc16(bytes: Uint8Array): number {
@@ -35,7 +37,28 @@ export interface CoilWrite {
   at: number;
 }
 
-export class BoardSim extends PtyDevice {
+/** A door whose strike is a coil and whose contact is an input of one unit. */
+export interface DoorWiring {
+  unit: number;
+  coil: number;
+  input: number;
+  /** The coil level that releases the door: true for a strike (energize to unlock), false for a maglock. */
+  releasedLevel: boolean;
+  /** The released door is pushed open this long after the coil releases it. */
+  openAfterMs: number;
+  /** The open door is shut this long after the coil locks it again. */
+  closeAfterMs: number;
+  /** The input's level while the door is closed (a reed contact closes with the door: true). */
+  closedLevel: boolean;
+}
+
+interface Door extends DoorWiring {
+  open: boolean;
+  released: boolean;
+  changedAt: number;
+}
+
+export class BoardSim extends SerialDevice {
   readonly units = new Map<number, Unit>();
   readonly writes: CoilWrite[] = [];
   /** Requests seen (valid CRC), for counting polls. */
@@ -44,6 +67,9 @@ export class BoardSim extends PtyDevice {
   silent = false;
   /** Bytes sent before each reply while set (a noisy line). */
   noiseBeforeReply: Buffer | null = null;
+  /** Time source for door movements (ms). */
+  now: () => number = Date.now;
+  private readonly doors: Door[] = [];
   private buf = Buffer.alloc(0);
 
   constructor(path: string, unitIds: number[] = [1]) {
@@ -59,6 +85,28 @@ export class BoardSim extends PtyDevice {
     this.buf = Buffer.alloc(0);
   }
 
+  /** Wire a door to a strike coil and a contact input; it starts closed. */
+  wireDoor(w: DoorWiring): void {
+    const unit = this.unit(w.unit);
+    if (!unit || w.coil >= unit.coils.length || w.input >= unit.inputs.length) throw new Error(`unit ${w.unit} has no coil ${w.coil} or input ${w.input}`);
+    unit.inputs[w.input] = w.closedLevel;
+    this.doors.push({ ...w, open: false, released: unit.coils[w.coil] === w.releasedLevel, changedAt: this.now() });
+  }
+
+  /** Move the wired doors as far as time has brought them; evaluated on every request, so no timers run. */
+  private moveDoors(): void {
+    const now = this.now();
+    for (const d of this.doors) {
+      const unit = this.unit(d.unit);
+      const released = unit.coils[d.coil] === d.releasedLevel;
+      if (released !== d.released) [d.released, d.changedAt] = [released, now];
+      const elapsed = now - d.changedAt;
+      if (released && !d.open && elapsed >= d.openAfterMs) d.open = true;
+      else if (!released && d.open && elapsed >= d.closeAfterMs) d.open = false;
+      unit.inputs[d.input] = d.open ? !d.closedLevel : d.closedLevel;
+    }
+  }
+
   /** Requests for FC01/02/05 are 8 bytes; a CRC failure costs one byte of resync. */
   protected receive(chunk: Buffer): void {
     this.buf = Buffer.concat([this.buf, chunk]);
@@ -70,6 +118,7 @@ export class BoardSim extends PtyDevice {
       }
       this.buf = this.buf.subarray(8);
       this.requests++;
+      this.moveDoors();
       const reply = this.answer(f);
       if (reply && !this.silent) void this.inject(this.noiseBeforeReply ? Buffer.concat([this.noiseBeforeReply, reply]) : reply);
     }
@@ -94,7 +143,8 @@ export class BoardSim extends PtyDevice {
       if (addr >= unit.coils.length) return frame([id, 0x85, 2]);
       if (word !== 0xff00 && word !== 0x0000) return frame([id, 0x85, 3]);
       unit.coils[addr] = word === 0xff00;
-      this.writes.push({ unit: id, address: addr, on: word === 0xff00, at: Date.now() });
+      record(this.writes, { unit: id, address: addr, on: word === 0xff00, at: Date.now() });
+      this.moveDoors();
       return Buffer.from(f);
     }
     return frame([id, fc | 0x80, 1]);

@@ -1,10 +1,10 @@
-import { PtyDevice } from "../helpers/pty-device.js";
+import { record, SerialDevice } from "./serial-device.js";
 
 /**
- * PTZ cameras listening on an RS-485 line, written from PROTOCOLS.md §5.1 with their own
- * checksums (Pelco-D: sum of bytes 2–6; Pelco-P: XOR of STX through ETX), independent of our
- * codec. Every byte that is not part of a valid frame is counted, so a test can tell noise
- * from frames that were cut or interleaved.
+ * PTZ cameras listening on an RS-485 line (a PTY in tests, a `sim:` line in demo mode), written
+ * from PROTOCOLS.md §5.1 with their own checksums (Pelco-D: sum of bytes 2–6; Pelco-P: XOR of
+ * STX through ETX), independent of our codec. Every byte that is not part of a valid frame is
+ * counted, so a test can tell noise from frames that were cut or interleaved.
  */
 export interface Received {
   address: number;
@@ -14,7 +14,7 @@ export interface Received {
   at: number;
 }
 
-export class CameraSim extends PtyDevice {
+export class CameraSim extends SerialDevice {
   readonly frames: Received[] = [];
   skipped = 0;
   private buf = Buffer.alloc(0);
@@ -36,7 +36,7 @@ export class CameraSim extends PtyDevice {
     while (this.buf.length >= len) {
       const f = this.buf.subarray(0, len);
       if (this.valid(f)) {
-        this.frames.push({ address: f[1]!, payload: [f[2]!, f[3]!, f[4]!, f[5]!], hex: f.toString("hex"), at: Date.now() });
+        record(this.frames, { address: f[1]!, payload: [f[2]!, f[3]!, f[4]!, f[5]!], hex: f.toString("hex"), at: Date.now() });
         this.buf = this.buf.subarray(len);
       } else {
         this.skipped++;
