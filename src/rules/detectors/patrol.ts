@@ -1,0 +1,85 @@
+import type { VulnerableFlag } from "../../custody/model.js";
+import { dedupKey, detector, inputNow, sameRecord, SEVERITY, str } from "../detector.js";
+import { track, type Condition, type Tracked } from "../dwell-conditions.js";
+import { detaineesIn, inArea, officersIn } from "../people.js";
+import { personParams } from "../person-params.js";
+import type { RuleParams } from "../params.js";
+import { MOVES } from "../room-rule.js";
+import type { RoomInfo, RuleView } from "../view.js";
+
+interface State {
+  readonly tracked: Tracked;
+  /** Last officer visit or patrol punch per room. */
+  readonly checkedAt: Readonly<Record<string, number>>;
+  /** Since when the room holds detainees (a check is due one interval after that at the latest). */
+  readonly occupiedSince: Readonly<Record<string, number>>;
+}
+
+const SPECIAL: readonly VulnerableFlag[] = ["drunk", "special_category", "minor", "elderly", "ill", "disabled", "pregnant", "nursing_infant"];
+
+/**
+ * R25 holding-room checks (值班、看管、巡查): an occupied holding room with no officer seen and no
+ * patrol punch within the interval — 60 min, 30 min when a drunk or special-category person is
+ * in it, 15 min for suicide risk; per-person overrides come from custody.
+ */
+export const patrolMissed = detector<State>({
+  id: "patrol",
+  ruleIds: ["R25"],
+  events: [...MOVES, "PATROL_PUNCH"],
+  tick: true,
+  initial: () => ({ tracked: {}, checkedAt: {}, occupiedSince: {} }),
+  step(state, input, view, params) {
+    const now = inputNow(input);
+    const p = params.R25;
+    const checkedAt: Record<string, number> = { ...state.checkedAt };
+    const occupiedSince: Record<string, number> = {};
+    if (input.kind === "event" && input.event.type === "PATROL_PUNCH") {
+      const roomId = input.event.roomId ?? str(input.event.payload.roomId);
+      if (roomId !== undefined) checkedAt[roomId] = now;
+    }
+    const conditions: Condition[] = [];
+    for (const room of view.presence.rooms()) {
+      if (!p.roomTypes.includes(room.type)) continue;
+      const detainees = detaineesIn(view, room.id).filter((id) => inArea(view, id));
+      if (detainees.length === 0) {
+        delete checkedAt[room.id]; // an open alarm is cleared by track() below: nobody left to check on
+        continue;
+      }
+      occupiedSince[room.id] = state.occupiedSince[room.id] ?? now;
+      if (officersIn(view, room.id).length > 0) checkedAt[room.id] = now;
+      const c = overdue(room, detainees, view, p, now, Math.max(checkedAt[room.id] ?? -Infinity, occupiedSince[room.id]!), checkedAt[room.id]);
+      if (c) conditions.push(c);
+    }
+    const r = track(state.tracked, conditions, now, undefined, "room checked");
+    const same = r.tracked === state.tracked && sameRecord(checkedAt, state.checkedAt) && sameRecord(occupiedSince, state.occupiedSince);
+    return { state: same ? state : { tracked: r.tracked, checkedAt, occupiedSince }, actions: r.actions };
+  },
+});
+
+function overdue(room: RoomInfo, detainees: readonly string[], view: RuleView, base: RuleParams["R25"], now: number, last: number, lastCheckAt: number | undefined): Condition | undefined {
+  let intervalMin = Infinity;
+  const overrides: Record<string, unknown> = {};
+  for (const id of detainees) {
+    const { params: p, override } = personParams(view, id, "R25", base);
+    if (override) overrides[id] = override;
+    const flags = view.custody.person(id)?.vulnerable ?? [];
+    const mine = flags.includes("suicide_risk") ? p.suicideRiskIntervalMin : flags.some((f) => SPECIAL.includes(f)) ? p.specialIntervalMin : p.intervalMin;
+    intervalMin = Math.min(intervalMin, mine);
+  }
+  if (now - last <= intervalMin * 60_000) return undefined;
+  return {
+    key: dedupKey("PATROL_MISSED", room.id, room.id),
+    scope: room.id,
+    dwellMs: 0,
+    make: () => ({
+      type: "PATROL_MISSED",
+      ruleId: "R25",
+      severity: SEVERITY.medium,
+      zoneId: room.id,
+      subjects: [...detainees],
+      message: `${room.id}: no check for over ${intervalMin} min`,
+      params: Object.keys(overrides).length > 0 ? { ...base, personOverrides: overrides } : base,
+      data: { roomId: room.id, intervalMin, lastCheckAt: lastCheckAt ?? null },
+    }),
+  };
+}
