@@ -89,7 +89,7 @@ async function drain(dbPath: string, url: string): Promise<void> {
   const t0 = performance.now();
   await uplink.start();
   while (outbox.floorSeq < target) await new Promise((r) => setTimeout(r, 20));
-  say({ mode: "drain", n: target, ackedMs: performance.now() - t0, status: uplink.status(), rssMB: Math.round(process.memoryUsage().rss / 1e6) });
+  say({ mode: "drain", n: target, ackedMs: performance.now() - t0, status: uplink.status(), rssMB: Math.round(process.memoryUsage().rss / 1e6), heapMB: Math.round(process.memoryUsage().heapUsed / 1e6) });
   await uplink.stop();
   db.close();
 }

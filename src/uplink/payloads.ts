@@ -55,7 +55,8 @@ export const EventMessage = EventEnvelope.extend({
 export type EventMessage = z.infer<typeof EventMessage>;
 
 /** `…/ack` ← central: everything ≤ upTo is durably stored centrally; the outbox deletes it. */
-export const Ack = z.strictObject({
+// Inbound envelopes ignore fields they do not know (central may add some); command args stay strict.
+export const Ack = z.object({
   upTo: z.number().int().nonnegative(),
   hash: Hash.optional().describe("the hash of event upTo as central received it; when given, an ack that does not match our event is refused"),
 });
@@ -66,7 +67,7 @@ export const HostState = z.object({ online: z.boolean(), ts: z.number() });
 export type HostState = z.infer<typeof HostState>;
 
 /** `…/cmd/<name>` ← central. */
-export const CommandRequest = z.strictObject({
+export const CommandRequest = z.object({
   id: z.string().min(1).max(128).describe("command id; a repeated id is answered from the store, never executed twice"),
   args: z.record(z.string(), z.unknown()).default({}),
   deadline: z.number().optional().describe("epoch ms; a command that arrives later is answered EXPIRED"),
