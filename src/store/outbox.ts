@@ -35,7 +35,10 @@ export class AckRefused extends Error {
  * Durable, hash-chained event log and the gateway's sequence source.
  *
  * An event is accepted once its group commit has returned (WAL, synchronous=FULL): events wait
- * at most `commitDelayMs` and share one fsync, and nobody on the actuation path waits for it.
+ * at most `commitDelayMs` and share one fsync. `append` never waits for the disk, so a decision
+ * that records an event acts first; the commit runs later in a timer callback on the same
+ * thread. On storage whose fsync stalls for long (SD cards), that callback is what would show in
+ * the event-loop lag probe, and a worker-thread writer would be the next step.
  * Each row stores the event as canonical JSON plus `prev_hash`/`hash` (chain.ts); audit records
  * appended with an event go into the audit chain in the same transaction.
  *
