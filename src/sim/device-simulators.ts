@@ -1,9 +1,11 @@
 import { Dwm1001Options, dwm1001 } from "../../devices/dwm1001/definition.js";
 import { modbusRelay, ModbusRelayOptions } from "../../devices/modbus-relay/definition.js";
+import { osdp } from "../../devices/osdp/definition.js";
+import { startOsdpSimulation, type OsdpSimulation } from "../../devices/osdp/sim/demo.js";
 import { pelco, PelcoOptions } from "../../devices/pelco/definition.js";
 import type { Device, SiteConfig } from "../config/schema.js";
 import type { Logger } from "../core/logger.js";
-import { isVirtualSerialPath } from "../transports/virtual-serial.js";
+import { isVirtualSerialPath, virtualSerialPorts } from "../transports/virtual-serial.js";
 import { ModuleSim } from "./devices/dwm1001-module.js";
 import { BoardSim } from "./devices/modbus-board.js";
 import { CameraSim } from "./devices/pelco-camera.js";
@@ -13,7 +15,8 @@ import { deskWalk, doorsOnRelayBoard } from "./devices/wiring.js";
 export type DeviceSimulator =
   | { readonly kind: "dwm1001"; readonly path: string; readonly devices: readonly string[]; readonly sim: ModuleSim }
   | { readonly kind: "modbus-relay"; readonly path: string; readonly devices: readonly string[]; readonly sim: BoardSim }
-  | { readonly kind: "pelco"; readonly path: string; readonly devices: readonly string[]; readonly sim: CameraSim };
+  | { readonly kind: "pelco"; readonly path: string; readonly devices: readonly string[]; readonly sim: CameraSim }
+  | { readonly kind: "osdp"; readonly path: string; readonly devices: readonly string[]; readonly sim: OsdpSimulation };
 
 export interface RunningDeviceSimulators {
   readonly simulators: readonly DeviceSimulator[];
@@ -47,12 +50,11 @@ export async function startDeviceSimulators(config: SiteConfig, log: Logger): Pr
     const path = group[0]!.transport.path;
     const driver = group[0]!.driver;
     const devices = group.map((d) => d.id);
-    const sim = createSimulator(config, driver, path, group, log);
+    const sim = await startSimulator(config, driver, path, group, log);
     if (!sim) {
       log.warn({ path, driver, devices }, "no simulator for this driver: its sim: line stays absent");
       continue;
     }
-    await sim.sim.open();
     simulators.push(sim);
     log.info({ path, driver, devices }, "serial device simulated");
   }
@@ -60,20 +62,25 @@ export async function startDeviceSimulators(config: SiteConfig, log: Logger): Pr
   return {
     simulators,
     async stop() {
-      for (const s of simulators.splice(0)) await s.sim.close();
+      for (const s of simulators.splice(0)) await (s.kind === "osdp" ? s.sim.stop() : s.sim.close());
     },
   };
 }
 
-function createSimulator(config: SiteConfig, driver: string, path: string, group: SerialDevice[], log: Logger): DeviceSimulator | null {
+/** The simulator for one driver's devices on one line, attached and running; null for a driver without one. */
+async function startSimulator(config: SiteConfig, driver: string, path: string, group: SerialDevice[], log: Logger): Promise<DeviceSimulator | null> {
   const devices = group.map((d) => d.id);
+  const opened = async <S extends DeviceSimulator>(s: S): Promise<S> => {
+    if (s.kind !== "osdp") await s.sim.open();
+    return s;
+  };
   switch (driver) {
     case dwm1001.id: {
       const sim = new ModuleSim(path);
       const options = Dwm1001Options.safeParse(group[0]!.options);
       const walk = deskWalk(config, options.success ? options.data.floor : undefined);
       if (walk) sim.walk(walk.loop, walk.speedMmPerS);
-      return { kind: "dwm1001", path, devices, sim };
+      return opened({ kind: "dwm1001", path, devices, sim });
     }
     case modbusRelay.id: {
       const wiring = group.map((d) => ({ device: d, doors: doorsOnRelayBoard(config, d) }));
@@ -83,12 +90,17 @@ function createSimulator(config: SiteConfig, driver: string, path: string, group
         for (const door of w.doors) sim.wireDoor(door);
         log.debug({ device: w.device.id, doors: w.doors.length }, "simulated doors wired to the relay board");
       }
-      return { kind: "modbus-relay", path, devices, sim };
+      return opened({ kind: "modbus-relay", path, devices, sim });
     }
     case pelco.id: {
       const protocols = new Set(group.map((d) => PelcoOptions.safeParse(d.options)).map((r) => (r.success ? r.data.protocol : "d")));
       if (protocols.size > 1) log.warn({ path, devices }, "Pelco-D and Pelco-P cameras on one line; simulating the first protocol only");
-      return { kind: "pelco", path, devices, sim: new CameraSim(path, [...protocols][0]!) };
+      return opened({ kind: "pelco", path, devices, sim: new CameraSim(path, [...protocols][0]!) });
+    }
+    case osdp.id: {
+      // The OSDP bus simulator (PDs with doors and card readers) comes with its driver; it is handed our line.
+      const sim = await startOsdpSimulation({ config: { devices: group }, attach: (p, receive) => virtualSerialPorts.attach(p, receive), log });
+      return { kind: "osdp", path, devices, sim };
     }
     default:
       return null;

@@ -7,12 +7,13 @@ import { loadConfig } from "../../src/config/load.js";
 import { ConfigError, ExitCode, type ConfigIssue } from "../../src/core/errors.js";
 import { dwm1001 } from "../../devices/dwm1001/definition.js";
 import { modbusRelay } from "../../devices/modbus-relay/definition.js";
+import { osdp } from "../../devices/osdp/definition.js";
 import { pelco } from "../../devices/pelco/definition.js";
 import { fakeRegistry } from "../fixtures/config/fake-drivers.js";
 
 const DEMO = "config/demo-center.yaml";
 /** The demo's serial devices are checked by their real drivers. */
-const demoRegistry = () => fakeRegistry(dwm1001, modbusRelay, pelco);
+const demoRegistry = () => fakeRegistry(dwm1001, modbusRelay, pelco, osdp);
 const THREE_MISTAKES = "test/fixtures/config/three-mistakes.yaml";
 const dir = mkdtempSync(join(tmpdir(), "custody-edge-config-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,6 +66,7 @@ describe("the demo config", () => {
       ["door-io-1", "modbus-relay", "sim:rs485-doors"],
       ["cam-corridor", "pelco", "sim:rs485-ptz"],
       ["cam-sally-port", "pelco", "sim:rs485-ptz"],
+      ["osdp-sally", "osdp", "sim:rs485-osdp"],
     ]);
     expect(config.doors.find((d) => d.id === "holding-1-door")).toMatchObject({
       lock: { device: "door-io-1", point: "holding-1-strike" },
@@ -81,7 +83,7 @@ describe("the demo config", () => {
     const out = collect();
     const err = collect();
     expect(checkConfigCommand(DEMO, demoRegistry(), out, err)).toBe(ExitCode.OK);
-    expect(out.text()).toBe(`✔ ${DEMO}: haining-demo / gw-01 OK — 3 areas, 11 rooms, 13 doors, 6 devices\n`);
+    expect(out.text()).toBe(`✔ ${DEMO}: haining-demo / gw-01 OK — 3 areas, 11 rooms, 13 doors, 7 devices\n`);
     expect(err.text()).toBe("");
   });
 });

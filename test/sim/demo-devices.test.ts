@@ -59,11 +59,12 @@ const command = (values: Record<string, unknown>): Command => ({
 
 describe("demo serial devices on virtual lines", () => {
   it("the demo config has serial devices on sim: paths, and every one gets a simulator", () => {
-    expect(serialDevices.map((d) => d.id)).toEqual(["uwb-desk", "door-io-1", "cam-corridor", "cam-sally-port"]);
+    expect(serialDevices.map((d) => d.id)).toEqual(["uwb-desk", "door-io-1", "cam-corridor", "cam-sally-port", "osdp-sally"]);
     expect(sims.simulators.map((s) => [s.kind, s.path, s.devices])).toEqual([
       ["dwm1001", "sim:dwm1001", ["uwb-desk"]],
       ["modbus-relay", "sim:rs485-doors", ["door-io-1"]],
       ["pelco", "sim:rs485-ptz", ["cam-corridor", "cam-sally-port"]],
+      ["osdp", "sim:rs485-osdp", ["osdp-sally"]],
     ]);
   });
 
@@ -112,5 +113,13 @@ describe("demo serial devices on virtual lines", () => {
       [1, 0x00, 0x07, 0x00, 7],
     ]);
     expect(camera.skipped).toBe(0);
+  });
+
+  it("the OSDP readers come up on the secure channel, and a released strike opens the sally-port door", async () => {
+    await until(() => state("osdp-sally")["sally-inner.secure"] === true && state("osdp-sally")["sally-outer.secure"] === true, "both PDs secure", 3_000);
+    expect(state("osdp-sally")).toMatchObject({ "sally-inner.online": true, "sally-inner.contact": false });
+    expect(await supervisor.command("osdp-sally", command({ output: "sally-outer.strike", action: "pulse", ms: 200 }))).toMatchObject({ status: "ok" });
+    await until(() => state("osdp-sally")["sally-outer.contact"] === true, "sally-outer door open", 2_000);
+    await until(() => state("osdp-sally")["sally-outer.contact"] === false, "sally-outer door closed again", 5_000);
   });
 });
