@@ -123,3 +123,11 @@ describe("demo serial devices on virtual lines", () => {
     await until(() => state("osdp-sally")["sally-outer.contact"] === false, "sally-outer door closed again", 5_000);
   });
 });
+
+describe("startDeviceSimulators with simulation disabled", () => {
+  it("starts nothing: the sim: devices stay offline like unplugged adapters", async () => {
+    const off = await startDeviceSimulators({ ...config, simulation: { ...config.simulation, enabled: false } }, log);
+    expect(off.simulators).toEqual([]);
+    await off.stop();
+  });
+});
