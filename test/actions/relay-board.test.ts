@@ -10,7 +10,7 @@ import { DriverRegistry } from "../../src/drivers/registry.js";
 import { DriverSupervisor } from "../../src/drivers/supervisor.js";
 import type { AuditInput } from "../../src/store/audit-log.js";
 import { until } from "../helpers/driver-context.js";
-import { BoardSim } from "../modbus-relay/board-sim.js";
+import { BoardSim } from "../../src/sim/devices/modbus-board.js";
 import { onCleanup, ptyAndPool, silentLog } from "../transports/serial-fixture.js";
 
 /**
