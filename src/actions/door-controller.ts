@@ -168,7 +168,14 @@ export class DoorController {
     }
     this.busy = true;
     try {
-      for (let next: DoorInput | undefined = input; next; next = this.queue.shift()) this.run(next);
+      for (let next: DoorInput | undefined = input; next; next = this.queue.shift()) {
+        try {
+          this.run(next);
+        } catch (err) {
+          // A bug here must not stop the inputs queued behind it; the state stays the last good one.
+          this.opts.log?.error({ err, input: next.kind }, "door step failed");
+        }
+      }
     } finally {
       this.busy = false;
     }

@@ -63,7 +63,19 @@ export function applyAvailability(ctx: StepCtx, deviceId: string, online: boolea
   for (const doorId of doorIds) {
     const all = ctx.site.devicesOfDoor.get(doorId)!.every((d) => ctx.devices[d]?.online === true);
     if (!online) {
-      ctx.patch(doorId, { online: false, open: null, rawOpen: null, locked: null, seenContact: false, seenLock: false, openSince: null }, "offline");
+      const spec = ctx.spec(doorId);
+      // What this device reported is unknown now; what another device of the door reports stays.
+      const contactHere = spec.contact?.deviceId === deviceId;
+      const lockHere = (spec.lockSensor ?? spec.lock)?.deviceId === deviceId;
+      ctx.patch(
+        doorId,
+        {
+          online: false,
+          ...(contactHere && { open: null, rawOpen: null, seenContact: false, openSince: null }),
+          ...(lockHere && { locked: null, seenLock: false }),
+        },
+        "offline",
+      );
       ctx.raiseOnce({
         type: "DOOR_OFFLINE",
         ruleId: "R33",

@@ -113,6 +113,19 @@ describe("controller offline (R33, R35)", () => {
     expect(run.state.doors["sally-a"]).toMatchObject({ online: true, locked: false, open: false });
   });
 
+  it("a door split over two controllers loses only what the offline one reported", () => {
+    const config = doorSiteConfig();
+    config.doors.find((d) => d.id === "lobby")!.contact = { device: "ctl-a", point: "contact-9" };
+    const split = new MachineRun(compileDoorSite(config));
+    split.readBackAll();
+    split.step({ kind: "point", deviceId: "ctl-a", values: { "contact-9": "closed" } });
+    expect(split.state.doors.lobby).toMatchObject({ online: true, open: false, locked: true });
+    split.step({ kind: "availability", deviceId: "ctl-a", online: false });
+    expect(split.state.doors.lobby).toMatchObject({ online: false, open: null, locked: true });
+    const d = split.step({ kind: "request", request: { doorId: "lobby", action: "unlock", origin: "operator", requestedBy: "op", reason: "t" } }).decisions[0]!;
+    expect(d.reasonCode).toBe("CONTROLLER_OFFLINE");
+  });
+
   it("raises the offline alarms for a controller that never came up", () => {
     const fresh = new MachineRun(site);
     const r = fresh.step({ kind: "availability", deviceId: "ctl-b", online: false });
