@@ -25,9 +25,6 @@ export const Cmd = {
   KEEPACTIVE: 0xa7,
 } as const;
 
-export const commandName = (code: number): string =>
-  Object.entries(Cmd).find(([, c]) => c === code)?.[0] ?? `0x${code.toString(16).padStart(2, "0")}`;
-
 /**
  * OUT control codes. 1/2 set the permanent state and cancel a running timer; 5/6 set a
  * temporary state for `timer100ms` and then fall back to the permanent one (a strike pulse).

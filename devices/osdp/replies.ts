@@ -44,8 +44,6 @@ const NAK_TEXT: Record<number, string> = {
 };
 export const nakText = (code: number): string => NAK_TEXT[code] ?? `NAK code ${code}`;
 
-export const CapFunction = { INPUTS: 1, OUTPUTS: 2, CARD_FORMAT: 3, LED: 4, AUDIBLE: 5, TEXT: 6, CHECK_CHARACTER: 8, SECURITY: 9, RX_BUFFER: 10, READERS: 13, VERSION: 16 } as const;
-
 export interface PdId {
   vendor: string; // OUI as hex, e.g. "bebafe"
   model: number;
