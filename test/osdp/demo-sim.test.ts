@@ -15,7 +15,8 @@ import { openPtyDevice } from "./pty-device.js";
 const log = createLogger({ level: "silent" });
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => {});
+  // Bounded, so a hung step cannot keep socat running after a failed run.
+  for (const c of cleanups.reverse()) await Promise.race([c().catch(() => {}), new Promise((r) => setTimeout(r, 3000))]);
 });
 
 it("serves configured osdp devices on a simulated bus: door opens after the strike, cards are read", async () => {

@@ -88,10 +88,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(devices.map((d) => d.driver.stop("shutdown")));
-  await pool?.closeAll(2000);
-  await deviceEnd?.close();
-  await pair?.stop();
+  // Bounded, and socat is stopped whatever happened, so a failed run leaves no process behind.
+  const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 3000))]);
+  try {
+    await bounded(Promise.all(devices.map((d) => d.driver.stop("shutdown"))));
+    await bounded(pool?.closeAll(2000) ?? Promise.resolve());
+    await bounded(deviceEnd?.close() ?? Promise.resolve());
+  } finally {
+    await pair?.stop();
+  }
 });
 
 describe("osdp driver over a socat PTY pair", () => {
