@@ -24,6 +24,7 @@ describe("sim-door driver", () => {
     const d = await start({});
     expect(d.online()).toBe(true);
     expect(d.state()).toEqual({ "lock-1": "locked", "contact-1": "closed", "rex-1": false, fire: false });
+    expect(await d.driver.read!(["lock-1", "contact-1", "nope"], signal())).toEqual({ "lock-1": "locked", "contact-1": "closed" });
   });
 
   it("moves the lock after its latency and says what it did", async () => {

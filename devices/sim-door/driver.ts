@@ -92,6 +92,12 @@ class SimDoorController implements DeviceDriver, SimDoorPanel {
     return { status: "ok", state };
   }
 
+  async read(names: readonly string[]): Promise<Record<string, unknown>> {
+    if (!this.online) throw new Error(`${this.deviceId} does not answer`);
+    const all = this.physical();
+    return Object.fromEntries(names.filter((n) => n in all).map((n) => [n, all[n]]));
+  }
+
   // ── the physical side (SimDoorPanel) ──
 
   open(contact: string): void {

@@ -120,6 +120,19 @@ export class DeviceSlot {
     }
   }
 
+  /** Current values of named points, from the device itself (read-back after an outage). */
+  async read(names: readonly string[], timeoutMs = 2000): Promise<Record<string, unknown>> {
+    if (this.state !== "running" || !this.driver) throw new Error(`device ${this.device.id} is ${this.state}`);
+    if (!this.driver.read) throw new Error(`driver ${this.def.id} cannot read on demand`);
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), timeoutMs);
+    try {
+      return await this.driver.read(names, ac.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private transportDecidesAvailability(): boolean {
     return (this.def.availability ?? "transport") === "transport";
   }

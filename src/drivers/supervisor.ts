@@ -59,6 +59,13 @@ export class DriverSupervisor {
     return slot.command(cmd);
   }
 
+  /** Ask a device for the current values of its points; rejects when it cannot answer. */
+  read(deviceId: string, names: readonly string[]): Promise<Record<string, unknown>> {
+    const slot = this.slots.get(deviceId);
+    if (!slot) return Promise.reject(new Error(`no device "${deviceId}"`));
+    return slot.read(names);
+  }
+
   status(): SlotStatus[] {
     return [...this.slots.values()].map((s) => s.status());
   }

@@ -51,7 +51,8 @@ async function setup() {
     onMessage: (deviceId, _def, msg) => doors.onDeviceMessage(deviceId, msg),
   });
   const send = (deviceId: string, cmd: Parameters<DriverSupervisor["command"]>[1]) => supervisor.command(deviceId, cmd);
-  doors = new DoorController({ site: compileDoorSite(config, capabilities), clock: systemClock, send, sinks, log: silentLog });
+  const readBack = (deviceId: string, points: readonly string[]) => supervisor.read(deviceId, points);
+  doors = new DoorController({ site: compileDoorSite(config, capabilities), clock: systemClock, send, sinks, readBack, log: silentLog });
   const actions = new AlarmActions({ bindings: config.actions!.bindings!, clock: systemClock, send, doors, audit: sinks.audit, capabilityOf: capabilities });
   doors.start();
   await supervisor.startAll(config.devices);
@@ -80,6 +81,16 @@ describe("alarm actions over a Modbus relay board (socat PTY)", () => {
       ["rule:R17", "door.lock", "sent"],
       ["rule:R17", "door.lock", "executed"],
     ]);
+  });
+
+  it("reads the door back from the board after it was silent (the driver reports only changes)", async () => {
+    const { sim, doors } = await setup();
+    sim.silent = true;
+    await until(() => doors.view("exit-outer")!.online === false, "board seen offline", 3000);
+    expect(doors.view("exit-outer")).toMatchObject({ known: false, locked: null, open: null });
+    sim.silent = false;
+    await until(() => doors.view("exit-outer")!.known, "read back after the outage", 3000);
+    expect(doors.view("exit-outer")).toMatchObject({ locked: false, open: false });
   });
 
   it("opens the strike with a hardware pulse: the board relocks it even if the daemon does nothing more", async () => {
