@@ -4,8 +4,9 @@ import { modbusRelay } from "../../devices/modbus-relay/definition.js";
 import { osdp } from "../../devices/osdp/definition.js";
 import { pelco } from "../../devices/pelco/definition.js";
 import { rtlsMqtt } from "../../devices/rtls-mqtt/definition.js";
+import { simDoor } from "../../devices/sim-door/definition.js";
 
 /** Every driver shipped with the daemon. Add one import and one entry per driver family. */
 export function builtinDrivers(): DriverRegistry {
-  return DriverRegistry.of(rtlsMqtt, dwm1001, modbusRelay, pelco, osdp);
+  return DriverRegistry.of(rtlsMqtt, dwm1001, modbusRelay, pelco, osdp, simDoor);
 }
