@@ -29,6 +29,8 @@ export interface Detector<S = unknown> {
   readonly events: readonly string[];
   /** Called on every tick (time-based conditions, dwell). */
   readonly tick: boolean;
+  /** Bump when the state's shape changes: a stored state of another version is dropped, not misread. */
+  readonly version?: number;
   initial(): S;
   step(state: S, input: RuleInput, view: RuleView, params: RuleParams): DetectorResult<S>;
 }

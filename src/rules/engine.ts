@@ -1,7 +1,7 @@
 import type { Clock } from "../core/clock.js";
 import type { EventDraft } from "../core/envelope.js";
 import type { Logger } from "../core/logger.js";
-import type { AlarmCommandResult, AlarmCommands } from "./alarm-commands.js";
+import type { AlarmCommandResult, AlarmCommands, AlarmResolution } from "../custody/alarm-commands.js";
 import { alarmDraft, type Placement } from "./alarm-events.js";
 import type { AlarmStore } from "./alarm-store.js";
 import type { Alarm, AlarmAction } from "./alarm-types.js";
@@ -67,7 +67,7 @@ export class RuleEngine implements AlarmCommands {
     this.ticking = this.detectors.filter((d) => d.tick);
     this.book = new AlarmBook(opts.params.R37, opts.newId);
     const stored = opts.store?.loadStates() ?? new Map<string, unknown>();
-    for (const d of this.detectors) this.states.set(d.id, stored.has(d.id) ? stored.get(d.id) : d.initial());
+    for (const d of this.detectors) this.states.set(d.id, restored(d, stored.get(d.id)));
     this.book.load(opts.store?.loadOpen() ?? [], stored.get(BOOK_KEY) as AlarmBookSnapshot | undefined);
   }
 
@@ -97,7 +97,13 @@ export class RuleEngine implements AlarmCommands {
   tick(now: number = this.opts.clock.now()): void {
     this.drain();
     this.counters.ticks++;
-    this.run({ kind: "tick", now }, this.ticking, now);
+    this.busy = true;
+    try {
+      this.run({ kind: "tick", now }, this.ticking, now);
+    } finally {
+      this.busy = false;
+    }
+    this.drain(); // events the sink handed back while the tick ran
     this.flush();
   }
 
@@ -115,7 +121,8 @@ export class RuleEngine implements AlarmCommands {
   flush(): void {
     const store = this.opts.store;
     if (!store || (this.dirty.size === 0 && !this.bookDirty)) return;
-    const rows: [string, unknown][] = [...this.dirty].map((id) => [id, this.states.get(id)]);
+    const versions = new Map(this.detectors.map((d) => [d.id, d.version ?? 1]));
+    const rows: [string, unknown][] = [...this.dirty].map((id) => [id, { v: versions.get(id), state: this.states.get(id) }]);
     if (this.bookDirty) rows.push([BOOK_KEY, this.book.snapshot()]);
     store.transaction(() => store.saveStates(rows));
     this.dirty.clear();
@@ -139,20 +146,21 @@ export class RuleEngine implements AlarmCommands {
     return { ...this.counters, held: this.book.limiterStats().held, open: this.book.openAlarms().length };
   }
 
-  ack(alarmId: string, input: { by: string; note?: string }): AlarmCommandResult {
-    return this.command(alarmId, (now) => this.book.acknowledge(alarmId, input.by, input.note, now));
+  /**
+   * raised → acknowledged (AlarmCommands, called by the custody command API `ack_alarm`). `by`
+   * is "operator:<id>" or "central:<id>"; acknowledging stops a critical alarm's re-notification.
+   */
+  acknowledge(alarmId: string, by: string, note?: string): AlarmCommandResult {
+    return this.command(alarmId, (now) => this.book.acknowledge(alarmId, by, note, now));
   }
 
-  resolve(alarmId: string, input: { by: string; resolution: string; note?: string }): AlarmCommandResult {
-    return this.command(alarmId, (now) => this.book.close(alarmId, "resolved", input.by, input, now));
-  }
-
-  falseAlarm(alarmId: string, input: { by: string; note: string }): AlarmCommandResult {
-    return this.command(alarmId, (now) => this.book.close(alarmId, "false_alarm", input.by, { resolution: "false alarm", note: input.note }, now));
-  }
-
-  ignore(alarmId: string, input: { by: string; note: string }): AlarmCommandResult {
-    return this.command(alarmId, (now) => this.book.close(alarmId, "ignored", input.by, { resolution: "ignored", note: input.note }, now));
+  /**
+   * raised | acknowledged → resolved | false_alarm | ignored (`resolve_alarm`). Calling an alarm
+   * false or ignoring it needs a note saying why; a resolution's note is its resolution text.
+   */
+  resolve(alarmId: string, by: string, resolution: AlarmResolution, note?: string): AlarmCommandResult {
+    const texts = resolution === "resolved" ? { resolution: note?.trim() ? note : "resolved" } : { resolution: resolution === "ignored" ? "ignored" : "false alarm", ...(note !== undefined ? { note } : {}) };
+    return this.command(alarmId, (now) => this.book.close(alarmId, resolution, by, texts, now));
   }
 
   private command(alarmId: string, apply: (now: number) => TransitionResult): AlarmCommandResult {
@@ -218,6 +226,12 @@ export class RuleEngine implements AlarmCommands {
   private placed(e: EventDraft, view: RuleView): EventDraft {
     return e.roomId !== undefined && e.zoneId === undefined ? { ...e, ...placement(view, e.roomId) } : e;
   }
+}
+
+/** A stored detector state, if it was written by the same version of the detector. */
+function restored(d: Detector, stored: unknown): unknown {
+  const row = stored as { v?: unknown; state?: unknown } | undefined;
+  return row !== undefined && row !== null && row.v === (d.version ?? 1) && row.state !== undefined ? row.state : d.initial();
 }
 
 function placement(view: RuleView, zoneId: string): { zoneId?: string; roomId?: string } {

@@ -1,7 +1,6 @@
 /** Rules: runtime detectors over (state, event | tick) → alarms, and the alarm lifecycle (docs/rules.md). */
 export { RuleEngine, type RuleEngineOptions, type RuleEngineStats } from "./engine.js";
 export { RuleParams, parseRuleParams, defaultRuleParams, type RuleParamsInput, type RuleId } from "./params.js";
-export { type AlarmCommands, type AlarmCommandResult, type AlarmCommandError } from "./alarm-commands.js";
 export { SqliteAlarmStore, type AlarmStore } from "./alarm-store.js";
 export { AlarmBook, NEVER_AUTO_CLEAR, type AlarmChange } from "./alarms.js";
 export { ALARM_EVENT_TYPES, alarmPayload } from "./alarm-events.js";

@@ -1,6 +1,25 @@
 import type { AreaType, RoomType } from "../config/schema.js";
 import type { CustodySession, InterrogationSession, LegalBasis } from "../custody/model.js";
-import type { RoomInfo, RuleView } from "./view.js";
+import type { Occupant, RoomInfo, RuleView } from "./view.js";
+
+/**
+ * Answers computed once per view: the engine makes one view per step and nothing changes
+ * during a step, so every detector of the step shares them (occupancy is asked a lot).
+ */
+const memos = new WeakMap<RuleView, Map<string, unknown>>();
+
+export function memo<T>(view: RuleView, key: string, compute: () => T): T {
+  let m = memos.get(view);
+  if (!m) memos.set(view, (m = new Map()));
+  if (m.has(key)) return m.get(key) as T;
+  const v = compute();
+  m.set(key, v);
+  return v;
+}
+
+export function occupantsIn(view: RuleView, roomId: string): readonly Occupant[] {
+  return memo(view, `occ:${roomId}`, () => view.presence.occupants(roomId));
+}
 
 /**
  * Questions many detectors ask of the view. Detainees are counted at their last known place even
@@ -9,26 +28,21 @@ import type { RoomInfo, RuleView } from "./view.js";
  */
 export function detaineesIn(view: RuleView, roomId: string): string[] {
   const out = new Set<string>();
-  for (const o of view.presence.occupants(roomId)) if (o.personId !== undefined && o.role === "detainee") out.add(o.personId);
+  for (const o of occupantsIn(view, roomId)) if (o.personId !== undefined && o.role === "detainee") out.add(o.personId);
   return [...out];
 }
 
 export function officersIn(view: RuleView, roomId: string, roles: readonly string[] = ["officer"]): string[] {
   const out = new Set<string>();
-  for (const o of view.presence.occupants(roomId)) if (o.personId !== undefined && o.role !== undefined && roles.includes(o.role) && o.online !== false) out.add(o.personId);
+  for (const o of occupantsIn(view, roomId)) if (o.personId !== undefined && o.role !== undefined && roles.includes(o.role) && o.online !== false) out.add(o.personId);
   return [...out];
 }
 
 /** Bound persons in the room with one of the roles, each once. */
 export function personsIn(view: RuleView, roomId: string, roles: readonly string[]): string[] {
   const out = new Set<string>();
-  for (const o of view.presence.occupants(roomId)) if (o.personId !== undefined && o.role !== undefined && roles.includes(o.role)) out.add(o.personId);
+  for (const o of occupantsIn(view, roomId)) if (o.personId !== undefined && o.role !== undefined && roles.includes(o.role)) out.add(o.personId);
   return [...out];
-}
-
-/** Rooms with anyone in them: the only rooms occupancy rules need to look at on a tick. */
-export function occupiedRooms(view: RuleView): RoomInfo[] {
-  return view.presence.rooms().filter((r) => view.presence.occupants(r.id).length > 0);
 }
 
 /** A detainee whose session is open and inside the area (not on temporary exit, not exited). */
@@ -102,6 +116,10 @@ export interface OpenInterrogation {
 
 /** Open interrogations by room, with their detainee. */
 export function interrogationsByRoom(view: RuleView): Map<string, OpenInterrogation[]> {
+  return memo(view, "interrogations", () => collectInterrogations(view));
+}
+
+function collectInterrogations(view: RuleView): Map<string, OpenInterrogation[]> {
   const out = new Map<string, OpenInterrogation[]>();
   for (const s of view.custody.openSessions()) {
     const it = openInterrogation(s);
@@ -123,5 +141,5 @@ export function personOfTag(view: RuleView, tagId: string, fromEvent?: string): 
   const bySession = view.custody.openSessions().find((s) => s.tagIds.includes(tagId))?.personId;
   if (bySession !== undefined) return bySession;
   const roomId = view.presence.roomOf({ tagId });
-  return roomId === undefined ? undefined : view.presence.occupants(roomId).find((o) => o.tagId === tagId)?.personId;
+  return roomId === undefined ? undefined : occupantsIn(view, roomId).find((o) => o.tagId === tagId)?.personId;
 }

@@ -31,13 +31,13 @@ export function presenceViewOf(engine: PresenceEngine, areas: SiteConfig["areas"
     rooms: () => roomList,
     area: (id) => areaInfo.get(id),
     occupants(roomId): Occupant[] {
-      return engine.occupancy(roomId).occupants.map((o) => ({
-        ...(o.subject.kind === "person" ? { personId: o.subject.id } : {}),
-        tagId: o.tagIds[0] ?? o.subject.id,
-        ...(o.role !== undefined ? { role: o.role } : {}),
-        since: o.since,
-        online: o.online,
-      }));
+      // Plain construction, no spreads: the rules ask this for every room a move touches.
+      const out: Occupant[] = [];
+      for (const o of engine.occupancy(roomId).occupants) {
+        const person = o.subject.kind === "person" ? o.subject.id : undefined;
+        out.push({ personId: person, tagId: o.tagIds[0] ?? o.subject.id, role: o.role, since: o.since, online: o.online });
+      }
+      return out;
     },
     roomOf(subject) {
       const tags = subject.tagId !== undefined ? [subject.tagId] : subject.personId !== undefined ? tagsOf(subject.personId) : [];

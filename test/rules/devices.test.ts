@@ -36,7 +36,7 @@ describe("R19 tag health", () => {
     h.event("DEVICE_EVENT", { deviceId: "rtls-gw", name: "tag_status", tagId: "t-p1", battery: 18 });
     const [a] = h.open("TAG_LOW_BATTERY");
     expect(a).toMatchObject({ severity: 1, data: { battery: 18 } });
-    h.engine.resolve(a!.alarmId, { by: "op1", resolution: "tag swapped at next check" });
+    h.engine.resolve(a!.alarmId, "op1", "resolved", "tag swapped at next check");
     h.event("TAG_BATTERY", { tagId: "t-p1", level: 10, low: true });
     expect(h.open("TAG_LOW_BATTERY")).toEqual([]);
     expect(h.raised("TAG_LOW_BATTERY")).toHaveLength(1);

@@ -59,7 +59,7 @@ describe("R36 duress through the lifecycle", () => {
     expect(h.open("OFFICER_DURESS")).toHaveLength(2);
     h.advance(2 * MIN);
     expect(h.events("ALARM_RENOTIFIED")).toHaveLength(4);
-    for (const a of alarms) h.engine.ack(a.alarmId, { by: "op1" });
+    for (const a of alarms) h.engine.acknowledge(a.alarmId, "op1");
     h.advance(5 * MIN);
     expect(h.events("ALARM_RENOTIFIED")).toHaveLength(4);
     expect(h.open("OFFICER_DURESS").map((a) => a.state)).toEqual(["acknowledged", "acknowledged"]);

@@ -129,6 +129,7 @@ describe("R26 juvenile safeguards", () => {
     h.advance(MIN);
     expect(h.open("JUVENILE_SAFEGUARD_MISSING").map((a) => a.data.missing)).toEqual(["female_staff"]);
     h.move("of", "interro-1");
+    h.advance(1000);
     expect(h.open("JUVENILE_SAFEGUARD_MISSING")).toEqual([]);
   });
 

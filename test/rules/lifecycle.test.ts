@@ -19,41 +19,46 @@ describe("R37 dedup and states", () => {
     expect(a).toMatchObject({ count: 2, firstAt: T0, lastAt: T0 + 5000 });
     expect(h.raised("ESCAPE_ATTEMPT")).toHaveLength(1);
     expect(h.events("ALARM_UPDATED")[0]!.payload).toMatchObject({ alarmId: a!.alarmId, count: 2 });
-    expect(h.engine.resolve(a!.alarmId, { by: "op1", resolution: "returned by officers" }).ok).toBe(true);
+    expect(h.engine.resolve(a!.alarmId, "op1", "resolved", "returned by officers").ok).toBe(true);
     h.move("p1", "corridor");
     h.move("p1", "exit-room", { exitReader: true });
     expect(h.raised("ESCAPE_ATTEMPT")).toHaveLength(2);
   });
 
-  it("validates transitions: ack needs a name, no double ack, resolve needs a resolution, false alarm and ignore need a note", () => {
+  it("validates transitions: ack needs a name, no double ack, false alarm and ignore need a note", () => {
     const h = harness();
     h.center.detainee("p1");
     h.move("p1", "capture");
     h.advance(30_000);
     const id = h.open("DETAINEE_UNATTENDED")[0]!.alarmId;
-    expect(h.engine.ack(id, { by: " " })).toMatchObject({ ok: false, code: "invalid_input" });
-    expect(h.engine.ack(id, { by: "op1", note: "on my way" })).toMatchObject({ ok: true, alarm: { state: "acknowledged", ackBy: "op1", ackAt: h.clock.now() } });
-    expect(h.engine.ack(id, { by: "op2" })).toMatchObject({ ok: false, code: "invalid_transition" });
-    expect(h.engine.resolve(id, { by: "op1", resolution: "" })).toMatchObject({ ok: false, code: "invalid_input" });
-    expect(h.engine.falseAlarm(id, { by: "op1", note: "" })).toMatchObject({ ok: false, code: "invalid_input" });
-    expect(h.engine.ignore(id, { by: "op1", note: "" })).toMatchObject({ ok: false, code: "invalid_input" });
-    expect(h.engine.falseAlarm(id, { by: "op1", note: "officer stood at the door, tag shadowed" })).toMatchObject({ ok: true, alarm: { state: "false_alarm" } });
-    expect(h.engine.resolve(id, { by: "op1", resolution: "x" })).toMatchObject({ ok: false, code: "not_found" });
-    expect(h.engine.ack("nope", { by: "op1" })).toMatchObject({ ok: false, code: "not_found" });
+    expect(h.engine.acknowledge(id, " ")).toMatchObject({ ok: false, code: "invalid_input" });
+    expect(h.engine.acknowledge(id, "operator:op1", "on my way")).toMatchObject({ ok: true, alarm: { state: "acknowledged", ackBy: "operator:op1", ackAt: h.clock.now() } });
+    expect(h.engine.acknowledge(id, "op2")).toMatchObject({ ok: false, code: "invalid_transition" });
+    expect(h.engine.resolve(id, "op1", "false_alarm", "")).toMatchObject({ ok: false, code: "invalid_input" });
+    expect(h.engine.resolve(id, "op1", "ignored")).toMatchObject({ ok: false, code: "invalid_input" });
+    expect(h.engine.resolve(id, "op1", "false_alarm", "officer stood at the door, tag shadowed")).toMatchObject({ ok: true, alarm: { state: "false_alarm" } });
+    expect(h.engine.resolve(id, "op1", "resolved", "x")).toMatchObject({ ok: false, code: "not_found" });
+    expect(h.engine.acknowledge("nope", "op1")).toMatchObject({ ok: false, code: "not_found" });
     const acked = h.events("ALARM_ACKED")[0]!;
     expect(acked).toMatchObject({ category: "alarm", source: { origin: "operator:op1" }, personId: "p1", roomId: "capture", zoneId: "secure" });
     expect(h.events("ALARM_FALSE_ALARM")[0]!.payload).toMatchObject({ state: "false_alarm", note: "officer stood at the door, tag shadowed" });
   });
 
-  it("ignore closes an alarm with the operator's note", () => {
+  it("ignore closes an alarm with the operator's note; a plain resolve needs no text", () => {
     const h = harness();
     h.center.detainee("p1");
     h.event("HEART_RATE_SAMPLE", { personId: "p1", bpm: 40 });
     h.advance(MIN);
     h.event("HEART_RATE_SAMPLE", { personId: "p1", bpm: 40 });
     const id = h.open("HEART_RATE_ABNORMAL")[0]!.alarmId;
-    expect(h.engine.ignore(id, { by: "op1", note: "known bradycardia" })).toMatchObject({ ok: true, alarm: { state: "ignored", ackBy: "op1" } });
-    expect(h.open()).toEqual([]);
+    expect(h.engine.resolve(id, "op1", "ignored", "known bradycardia")).toMatchObject({ ok: true, alarm: { state: "ignored", ackBy: "op1" } });
+    expect(h.open("HEART_RATE_ABNORMAL")).toEqual([]);
+    h.center.detainee("p2");
+    h.move("p2", "capture");
+    h.advance(30_000);
+    const other = h.open("DETAINEE_UNATTENDED")[0]!.alarmId;
+    expect(h.engine.resolve(other, "central:duty", "resolved")).toMatchObject({ ok: true, alarm: { state: "resolved", resolution: "resolved", ackBy: "central:duty" } });
+    expect(h.events("ALARM_RESOLVED").at(-1)).toMatchObject({ source: { origin: "central:duty" } });
   });
 });
 
@@ -71,10 +76,10 @@ describe("R37 critical re-notification", () => {
     expect(a!.data.conditionClearedAt).toBe(h.clock.now());
     h.advance(60_000);
     expect(h.events("ALARM_RENOTIFIED")).toHaveLength(2);
-    h.engine.ack(a!.alarmId, { by: "op1" });
+    h.engine.acknowledge(a!.alarmId, "op1");
     h.advance(5 * MIN);
     expect(h.events("ALARM_RENOTIFIED")).toHaveLength(2);
-    expect(h.engine.resolve(a!.alarmId, { by: "op1", resolution: "tag re-seated" }).ok).toBe(true);
+    expect(h.engine.resolve(a!.alarmId, "op1", "resolved", "tag re-seated").ok).toBe(true);
   });
 });
 

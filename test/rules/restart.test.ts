@@ -42,7 +42,7 @@ describe("restart in the middle of a custody session", () => {
     first.move("p5", "exit-room", { exitReader: true });
     const escape = first.open("ESCAPE_ATTEMPT")[0]!;
     const coCase = first.open("CO_CASE_CONTACT")[0]!;
-    first.engine.ack(coCase.alarmId, { by: "op1" });
+    first.engine.acknowledge(coCase.alarmId, "op1");
     const before = first.engine.openAlarms().map((a) => [a.alarmId, a.type, a.state, a.count]).sort();
     first.stop();
 
@@ -68,7 +68,29 @@ describe("restart in the middle of a custody session", () => {
     // The acknowledged alarm resolves when the condition ends, and stays in the store.
     second.move("p2", "holding-2");
     expect(second.engine.alarm(coCase.alarmId)).toMatchObject({ state: "resolved" });
-    expect(second.engine.resolve(coCase.alarmId, { by: "op1", resolution: "late" })).toMatchObject({ ok: false, code: "invalid_transition" });
+    expect(second.engine.resolve(coCase.alarmId, "op1", "resolved", "late")).toMatchObject({ ok: false, code: "invalid_transition" });
     second.stop();
+  });
+
+  it("drops a stored detector state of another shape instead of breaking the detector", () => {
+    const path = join(dir, "b.db");
+    const db = openDatabase(path);
+    const store = new SqliteAlarmStore(db);
+    store.saveStates([
+      ["co-case", { v: 0, state: { "p1+p2": "old shape" } }],
+      ["unattended", "not even an object"],
+    ]);
+    const clock = new FakeClock(T0);
+    const h = harness({ clock, store });
+    h.center.detainee("p1", { caseNos: ["C-1"] });
+    h.center.detainee("p2", { caseNos: ["C-1"] });
+    h.move("p1", "capture");
+    h.move("p2", "capture");
+    h.advance(5 * MIN);
+    expect(h.open("CO_CASE_CONTACT")).toHaveLength(1);
+    expect(h.open("DETAINEE_UNATTENDED")).toHaveLength(2);
+    expect(h.engine.stats().errors).toBe(0);
+    h.engine.close();
+    db.close();
   });
 });

@@ -2,7 +2,7 @@ import { deadlineOf, hoursMs, limitHOf, roundH } from "../clock-math.js";
 import { dedupKey, SEVERITY } from "../detector.js";
 import type { Condition } from "../dwell-conditions.js";
 import { basisCategory } from "../people.js";
-import { sessionRule } from "../session-rule.js";
+import { CLOCK_TICK_MS, sessionRule } from "../session-rule.js";
 import { vulnerableContinuedQuestioning } from "./vulnerable.js";
 
 const CLOCK_EVENTS = ["CLOCK_EXTENDED", "CLOCK_PAUSED", "CLOCK_RESUMED", "PERSON_EXITED"];
@@ -16,6 +16,7 @@ export const custodyClock = sessionRule({
   id: "custody-clock",
   ruleIds: ["R04"],
   events: CLOCK_EVENTS,
+  tickEveryMs: CLOCK_TICK_MS,
   evaluate(s, view, params, now) {
     const p = params.R04;
     if (vulnerableContinuedQuestioning(view, s, now, params.R06)) return [];
@@ -59,6 +60,7 @@ export const custodyCeiling = sessionRule({
   id: "custody-ceiling",
   ruleIds: ["R05"],
   events: CLOCK_EVENTS,
+  tickEveryMs: CLOCK_TICK_MS,
   evaluate(s, _view, params, now) {
     const p = params.R05;
     const approved48 = s.legalBasis === "continued_questioning" ? Math.max(0, ...s.extensions.map((e) => e.newLimitH)) : 0;

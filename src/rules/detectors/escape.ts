@@ -3,7 +3,7 @@ import type { AlarmAction } from "../alarm-types.js";
 import { dedupKey, detector, personEntering, SEVERITY, str, suppressed, unchanged } from "../detector.js";
 import { placeOf, type PlaceInfo } from "../people.js";
 import type { RuleParams } from "../params.js";
-import { sessionRule } from "../session-rule.js";
+import { CLOCK_TICK_MS, sessionRule } from "../session-rule.js";
 
 type Raised = Readonly<Record<string, true>>;
 
@@ -73,6 +73,7 @@ export const tempExitOverdue = sessionRule({
   id: "temp-exit",
   ruleIds: ["R18"],
   events: ["TEMP_EXIT_RETURNED"],
+  tickEveryMs: CLOCK_TICK_MS,
   evaluate(s, _view, params, now) {
     const p = params.R18;
     const t = s.tempExit;

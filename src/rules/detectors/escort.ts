@@ -1,6 +1,7 @@
 import type { AlarmAction } from "../alarm-types.js";
 import { dedupKey, detector, inputNow, personEntering, SEVERITY, unchanged } from "../detector.js";
 import { inArea, officersIn, placeOf } from "../people.js";
+import { touchedRooms } from "../room-rule.js";
 import type { RuleParams } from "../params.js";
 import type { RuleView } from "../view.js";
 
@@ -43,7 +44,10 @@ export const escortOnMovement = detector<Moves>({
         } else write()[personId] = { from: entered.fromZoneId ?? null, to, at: now, raised: false };
       }
     }
+    // A move can only settle the mover and those waiting for an escort in the rooms it touched.
+    const touched = touchedRooms(input);
     for (const [personId, m] of Object.entries(next ?? state)) {
+      if (touched && !touched.has(m.to) && personId !== entered?.personId) continue;
       const session = inArea(view, personId);
       const escorted = session !== undefined && escortsWith(view, m.to, session.escortOfficerIds, p).length > 0;
       if (!session || escorted || view.presence.roomOf({ personId }) !== m.to) {

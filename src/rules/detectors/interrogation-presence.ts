@@ -20,7 +20,7 @@ type State = Readonly<Record<string, Presence>>;
 export const interrogationPresence = detector<State>({
   id: "interrogation-presence",
   ruleIds: ["R23"],
-  events: ["ZONE_ENTER", "ZONE_EXIT"],
+  events: ["ZONE_ENTER"],
   tick: false,
   initial: () => ({}),
   step(state, input, view) {
@@ -36,7 +36,7 @@ function move(present: State, e: RuleEvent, view: RuleView, events: EventDraft[]
   if (personId === undefined) return present;
   const now = e.receivedAt;
   const was = present[personId];
-  const to = e.type === "ZONE_ENTER" ? str(e.payload.toZoneId) : undefined;
+  const to = str(e.payload.toZoneId);
   if (was && to !== was.roomId) {
     events.push(bookkeeping("INTERROGATION_PRESENCE_ENDED", personId, was.sessionId, was.roomId, now, { dwellMs: now - was.since }));
     const { [personId]: _, ...rest } = present;

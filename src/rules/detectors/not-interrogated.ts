@@ -1,12 +1,13 @@
 import { hoursMs, roundH } from "../clock-math.js";
 import { dedupKey, SEVERITY } from "../detector.js";
-import { sessionRule } from "../session-rule.js";
+import { CLOCK_TICK_MS, sessionRule } from "../session-rule.js";
 
 /** R08 not yet interrogated (入区未审讯): no interrogation started this long after arrival. */
 export const notInterrogated = sessionRule({
   id: "not-interrogated",
   ruleIds: ["R08"],
   events: ["INTERROGATION_STARTED", "PERSON_EXITED"],
+  tickEveryMs: CLOCK_TICK_MS,
   evaluate(s, _view, params, now) {
     const p = params.R08;
     const warnH = p.warnAfterH[s.legalBasis];

@@ -1,18 +1,16 @@
 import type { VulnerableFlag } from "../../custody/model.js";
 import { dedupKey, detector, inputNow, sameRecord, SEVERITY, str } from "../detector.js";
 import { track, type Condition, type Tracked } from "../dwell-conditions.js";
-import { detaineesIn, inArea, officersIn } from "../people.js";
+import { detaineesIn, inArea, occupantsIn, officersIn } from "../people.js";
 import { personParams } from "../person-params.js";
 import type { RuleParams } from "../params.js";
-import { MOVES } from "../room-rule.js";
+import { MOVES, touchedRooms } from "../room-rule.js";
 import type { RoomInfo, RuleView } from "../view.js";
 
 interface State {
   readonly tracked: Tracked;
   /** Last officer visit or patrol punch per room. */
   readonly checkedAt: Readonly<Record<string, number>>;
-  /** Since when the room holds detainees (a check is due one interval after that at the latest). */
-  readonly occupiedSince: Readonly<Record<string, number>>;
 }
 
 const SPECIAL: readonly VulnerableFlag[] = ["drunk", "special_category", "minor", "elderly", "ill", "disabled", "pregnant", "nursing_infant"];
@@ -27,12 +25,13 @@ export const patrolMissed = detector<State>({
   ruleIds: ["R25"],
   events: [...MOVES, "PATROL_PUNCH"],
   tick: true,
-  initial: () => ({ tracked: {}, checkedAt: {}, occupiedSince: {} }),
+  initial: () => ({ tracked: {}, checkedAt: {} }),
   step(state, input, view, params) {
     const now = inputNow(input);
     const p = params.R25;
+    const touched = touchedRooms(input);
+    if (touched) return { state: officerVisits(state, touched, view, now, p), actions: [] };
     const checkedAt: Record<string, number> = { ...state.checkedAt };
-    const occupiedSince: Record<string, number> = {};
     if (input.kind === "event" && input.event.type === "PATROL_PUNCH") {
       const roomId = input.event.roomId ?? str(input.event.payload.roomId);
       if (roomId !== undefined) checkedAt[roomId] = now;
@@ -45,16 +44,27 @@ export const patrolMissed = detector<State>({
         delete checkedAt[room.id]; // an open alarm is cleared by track() below: nobody left to check on
         continue;
       }
-      occupiedSince[room.id] = state.occupiedSince[room.id] ?? now;
       if (officersIn(view, room.id).length > 0) checkedAt[room.id] = now;
-      const c = overdue(room, detainees, view, p, now, Math.max(checkedAt[room.id] ?? -Infinity, occupiedSince[room.id]!), checkedAt[room.id]);
+      // A check is due one interval after the room was last checked or became occupied.
+      const occupiedSince = Math.min(...occupantsIn(view, room.id).filter((o) => o.personId !== undefined && detainees.includes(o.personId)).map((o) => o.since));
+      const c = overdue(room, detainees, view, p, now, Math.max(checkedAt[room.id] ?? -Infinity, occupiedSince), checkedAt[room.id]);
       if (c) conditions.push(c);
     }
     const r = track(state.tracked, conditions, now, undefined, "room checked");
-    const same = r.tracked === state.tracked && sameRecord(checkedAt, state.checkedAt) && sameRecord(occupiedSince, state.occupiedSince);
-    return { state: same ? state : { tracked: r.tracked, checkedAt, occupiedSince }, actions: r.actions };
+    const same = r.tracked === state.tracked && sameRecord(checkedAt, state.checkedAt);
+    return { state: same ? state : { tracked: r.tracked, checkedAt }, actions: r.actions };
   },
 });
+
+/** A move only matters when it brings an officer into a watched room: that is a check (time does the rest). */
+function officerVisits(state: State, rooms: ReadonlySet<string>, view: RuleView, now: number, p: RuleParams["R25"]): State {
+  let checkedAt: Record<string, number> | null = null;
+  for (const id of rooms) {
+    const room = view.presence.room(id);
+    if (room && p.roomTypes.includes(room.type) && officersIn(view, id).length > 0) (checkedAt ??= { ...state.checkedAt })[id] = now;
+  }
+  return checkedAt ? { ...state, checkedAt } : state;
+}
 
 function overdue(room: RoomInfo, detainees: readonly string[], view: RuleView, base: RuleParams["R25"], now: number, last: number, lastCheckAt: number | undefined): Condition | undefined {
   let intervalMin = Infinity;

@@ -1,6 +1,6 @@
 import { dedupKey, SEVERITY } from "../detector.js";
 import type { Condition } from "../dwell-conditions.js";
-import { isUnder, officersIn, openInterrogation } from "../people.js";
+import { isUnder, occupantsIn, officersIn, openInterrogation } from "../people.js";
 import { sessionRule } from "../session-rule.js";
 
 /**
@@ -11,7 +11,7 @@ import { sessionRule } from "../session-rule.js";
 export const juvenileSafeguards = sessionRule({
   id: "juvenile-safeguards",
   ruleIds: ["R26"],
-  events: ["INTERROGATION_STARTED", "INTERROGATION_ENDED", "ZONE_ENTER", "ZONE_EXIT"],
+  events: ["INTERROGATION_STARTED", "INTERROGATION_ENDED"],
   evaluate(s, view, params, now) {
     const p = params.R26;
     const it = openInterrogation(s);
@@ -37,7 +37,8 @@ export const juvenileSafeguards = sessionRule({
     const female = view.custody.person(s.personId)?.sex === "female";
     if (female && view.presence.roomOf({ personId: s.personId }) === it.roomId) {
       const femaleStaff = officersIn(view, it.roomId, ["officer", "staff"]).some((id) => view.custody.person(id)?.sex === "female");
-      if (!femaleStaff) out.push(make("female_staff", p.graceS * 1000));
+      const entered = occupantsIn(view, it.roomId).find((o) => o.personId === s.personId)?.since ?? now;
+      if (!femaleStaff) out.push({ ...make("female_staff", p.graceS * 1000), since: Math.max(entered, it.startedAt) });
     }
     return out;
   },

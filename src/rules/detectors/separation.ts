@@ -20,30 +20,25 @@ export const coCaseContact = roomRule({
   applies: (room, params) => !params.R10.jointRoomTypes.includes(room.type),
   evaluate(room, view, params) {
     const p = params.R10;
-    const ids = detaineesIn(view, room.id).sort();
     const out: Condition[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      for (let j = i + 1; j < ids.length; j++) {
-        const a = ids[i]!;
-        const b = ids[j]!;
-        if (!view.custody.coCase(a, b) || jointSession(view, a, b, room.id)) continue;
-        const caseNo = sharedCaseNo(view, a, b);
-        out.push({
-          key: dedupKey("CO_CASE_CONTACT", `${a}+${b}`, room.id),
-          scope: room.id,
-          dwellMs: dwellMsFor(p, room.type),
-          make: (held) => ({
-            type: "CO_CASE_CONTACT",
-            ruleId: "R10",
-            severity: SEVERITY.high,
-            zoneId: room.id,
-            subjects: [a, b],
-            message: `co-case persons ${a} and ${b} together in ${room.id}${caseNo ? ` (case ${caseNo})` : ""}`,
-            params: p,
-            data: { roomId: room.id, personIds: [a, b], ...(caseNo ? { caseNo } : {}), dwellS: Math.round(held / 1000) },
-          }),
-        });
-      }
+    for (const [a, b] of candidatePairs(view, detaineesIn(view, room.id))) {
+      if (!view.custody.coCase(a, b) || jointSession(view, a, b, room.id)) continue;
+      const caseNo = sharedCaseNo(view, a, b);
+      out.push({
+        key: dedupKey("CO_CASE_CONTACT", `${a}+${b}`, room.id),
+        scope: room.id,
+        dwellMs: dwellMsFor(p, room.type),
+        make: (held) => ({
+          type: "CO_CASE_CONTACT",
+          ruleId: "R10",
+          severity: SEVERITY.high,
+          zoneId: room.id,
+          subjects: [a, b],
+          message: `co-case persons ${a} and ${b} together in ${room.id}${caseNo ? ` (case ${caseNo})` : ""}`,
+          params: p,
+          data: { roomId: room.id, personIds: [a, b], ...(caseNo ? { caseNo } : {}), dwellS: Math.round(held / 1000) },
+        }),
+      });
     }
     return out;
   },
@@ -112,6 +107,34 @@ export const juvenileAdultContact = roomRule({
     ];
   },
 });
+
+/**
+ * Pairs that may be co-case: sharing a case or incident number, or linked. Grouping by number
+ * keeps a full holding room from costing n² custody look-ups; custody's coCase() confirms.
+ */
+function candidatePairs(view: RuleView, ids: readonly string[]): [string, string][] {
+  const groups = new Map<string, string[]>();
+  const pairs = new Map<string, [string, string]>();
+  const add = (a: string, b: string) => {
+    const [x, y] = a < b ? [a, b] : [b, a];
+    pairs.set(`${x}+${y}`, [x, y]);
+  };
+  const join = (no: string, id: string) => {
+    const g = groups.get(no);
+    if (g) g.push(id);
+    else groups.set(no, [id]);
+  };
+  const here = new Set(ids);
+  for (const id of ids) {
+    const p = view.custody.person(id);
+    if (!p) continue;
+    for (const c of p.caseNos) join(`c:${c}`, id);
+    for (const c of p.incidentNos) join(`i:${c}`, id);
+    for (const other of p.coCaseLinks) if (here.has(other) && other !== id) add(id, other);
+  }
+  for (const members of groups.values()) for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) add(members[i]!, members[j]!);
+  return [...pairs.values()].sort((p, q) => (p[0] + p[1] < q[0] + q[1] ? -1 : 1));
+}
 
 /** Both are in the same open interrogation in this room (an explicitly joint session). */
 function jointSession(view: RuleView, a: string, b: string, roomId: string): boolean {

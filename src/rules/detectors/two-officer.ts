@@ -1,10 +1,10 @@
 import type { EventDraft } from "../../core/envelope.js";
-import { dedupKey, detector, inputNow, num, sameRecord, SEVERITY, str, suppressed, type RuleEvent } from "../detector.js";
+import { dedupKey, detector, inputNow, num, sameRecord, SEVERITY, str, suppressed, unchanged, type RuleEvent } from "../detector.js";
 import { track, trackedScopes, type Condition, type Tracked } from "../dwell-conditions.js";
-import { detaineesIn, inArea, interrogationsByRoom, officersIn, type OpenInterrogation } from "../people.js";
+import { detaineesIn, inArea, interrogationsByRoom, occupantsIn, officersIn, type OpenInterrogation } from "../people.js";
 import type { RuleParams } from "../params.js";
 import { applyRecorderEvent, isRecording, RECORDER_EVENTS, type Channels } from "../recorders.js";
-import { MOVES } from "../room-rule.js";
+import { MOVES, touchedRooms } from "../room-rule.js";
 import type { RoomInfo, RuleView } from "../view.js";
 
 interface Headcount {
@@ -41,9 +41,12 @@ export const twoOfficerInterrogation = detector<State>({
       headcounts = applyHeadcount(headcounts, input.event);
     }
     const p = params.R13;
+    // A move settles only the rooms it touches; anything else looks at every room in use.
+    const touched = touchedRooms(input);
+    if (touched && ![...touched].some((id) => isWatched(view, id, p))) return channels === state.channels && headcounts === state.headcounts ? unchanged(state) : { state: { ...state, channels, headcounts }, actions: [] };
     const sessions = interrogationsByRoom(view);
-    const watch = new Set([...trackedScopes(state.tracked), ...sessions.keys()]);
-    const rooms = view.presence.rooms().filter((r) => p.roomTypes.includes(r.type) && (watch.has(r.id) || view.presence.occupants(r.id).length > 0));
+    const watch = touched ?? new Set([...trackedScopes(state.tracked), ...sessions.keys()]);
+    const rooms = view.presence.rooms().filter((r) => p.roomTypes.includes(r.type) && (watch.has(r.id) || (!touched && occupantsIn(view, r.id).length > 0)));
     const conditions: Condition[] = [];
     const exempt: Record<string, true> = {};
     const events: EventDraft[] = [];
@@ -54,13 +57,19 @@ export const twoOfficerInterrogation = detector<State>({
         if (!state.exempt[room.id]) events.push(suppressed("R13", now, key(room.id), "single_recorded_task with recording verified", p, detaineesIn(view, room.id), room.id));
       } else if (c) conditions.push(c);
     }
-    const r = track(state.tracked, conditions, now);
+    for (const id of Object.keys(state.exempt)) if (touched && !touched.has(id)) exempt[id] = true;
+    const r = track(state.tracked, conditions, now, touched);
     const sameExempt = sameRecord(exempt, state.exempt);
     const next = { tracked: r.tracked, channels, headcounts, exempt: sameExempt ? state.exempt : exempt };
     const changed = next.tracked !== state.tracked || channels !== state.channels || headcounts !== state.headcounts || next.exempt !== state.exempt;
     return { state: changed ? next : state, actions: r.actions, events };
   },
 });
+
+function isWatched(view: RuleView, roomId: string, p: RuleParams["R13"]): boolean {
+  const type = view.presence.room(roomId)?.type;
+  return type !== undefined && p.roomTypes.includes(type);
+}
 
 const key = (roomId: string) => dedupKey("SINGLE_OFFICER_INTERROGATION", roomId, roomId);
 

@@ -3,6 +3,7 @@ import { hoursMs, pausedMs, roundH } from "../clock-math.js";
 import { dedupKey, SEVERITY } from "../detector.js";
 import type { Condition } from "../dwell-conditions.js";
 import type { RuleParams } from "../params.js";
+import { occupantsIn } from "../people.js";
 import { sessionRule } from "../session-rule.js";
 import type { RuleView } from "../view.js";
 
@@ -27,7 +28,7 @@ export function vulnerableContinuedQuestioning(view: RuleView, s: CustodySession
 export const vulnerableFastTrack = sessionRule({
   id: "vulnerable",
   ruleIds: ["R06"],
-  events: ["CLOCK_PAUSED", "CLOCK_RESUMED", "PERSON_EXITED", "PERSON_REGISTERED", "ZONE_ENTER"],
+  events: ["CLOCK_PAUSED", "CLOCK_RESUMED", "PERSON_EXITED", "PERSON_REGISTERED"],
   evaluate(s, view, params, now) {
     const p = params.R06;
     if (!vulnerableContinuedQuestioning(view, s, now, p)) return [];
@@ -60,6 +61,7 @@ export const vulnerableFastTrack = sessionRule({
         key: dedupKey("VULNERABLE_HOLDING_FORBIDDEN", s.personId, room.id),
         scope: s.sessionId,
         dwellMs: p.holdingDwellS * 1000,
+        since: occupantsIn(view, room.id).find((o) => o.personId === s.personId)?.since ?? now,
         make: () => ({
           type: "VULNERABLE_HOLDING_FORBIDDEN",
           ruleId: "R06",

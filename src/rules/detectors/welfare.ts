@@ -2,7 +2,7 @@ import { hoursMs, roundH } from "../clock-math.js";
 import { dedupKey, SEVERITY } from "../detector.js";
 import type { Condition } from "../dwell-conditions.js";
 import { openInterrogation } from "../people.js";
-import { sessionRule } from "../session-rule.js";
+import { CLOCK_TICK_MS, sessionRule } from "../session-rule.js";
 
 /**
  * R24 long interrogation and welfare (饮食和必要的休息时间): INTERROGATION_LONG after 4 h of one
@@ -13,6 +13,7 @@ export const welfareDue = sessionRule({
   id: "welfare",
   ruleIds: ["R24"],
   events: ["WELFARE_LOGGED", "INTERROGATION_ENDED", "INTERROGATION_BREAK_STARTED", "INTERROGATION_BREAK_ENDED"],
+  tickEveryMs: CLOCK_TICK_MS,
   evaluate(s, _view, params, now) {
     const p = params.R24;
     const out: Condition[] = [];
