@@ -59,13 +59,17 @@ describe("R05 hard ceiling", () => {
 });
 
 describe("R06 vulnerable fast track", () => {
-  it("warns 1 h before the 4 h limit for a 70-year-old under 继续盘问 and goes critical at 4 h", () => {
+  it("warns 1 h before the 4 h limit for a 70-year-old under 继续盘问 and raises a new critical alarm at 4 h even if the warning was acknowledged", () => {
     const h = harness();
     h.center.detainee("old", { ageYears: 72, session: { legalBasis: "continued_questioning", baseLimitH: 12 } });
     h.advance(3 * HOUR, STEP);
-    expect(h.open("VULNERABLE_DEADLINE")[0]).toMatchObject({ severity: 3 });
+    const [warning] = h.open("VULNERABLE_DEADLINE");
+    expect(warning).toMatchObject({ severity: 3 });
+    h.engine.acknowledge(warning!.alarmId, "operator:op1");
     h.advance(HOUR, STEP);
-    expect(h.open("VULNERABLE_DEADLINE")[0]).toMatchObject({ severity: 4, data: { exceeded: true } });
+    const [exceeded] = h.open("VULNERABLE_DEADLINE");
+    expect(exceeded).toMatchObject({ severity: 4, state: "raised", data: { exceeded: true } });
+    expect(exceeded!.alarmId).not.toBe(warning!.alarmId);
     expect(h.open("CUSTODY_TIME_WARNING")).toEqual([]);
   });
 

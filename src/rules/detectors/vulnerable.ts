@@ -37,12 +37,13 @@ export const vulnerableFastTrack = sessionRule({
     const out: Condition[] = [];
     const remaining = deadline - now;
     if (remaining <= hoursMs(p.leadH)) {
+      // The exceeded stage is its own (critical) alarm, so an acknowledged warning cannot hide it.
       const exceeded = remaining <= 0;
       out.push({
-        key: dedupKey("VULNERABLE_DEADLINE", s.personId, s.sessionId),
+        key: dedupKey("VULNERABLE_DEADLINE", s.personId, exceeded ? `${s.sessionId}:exceeded` : s.sessionId),
         scope: s.sessionId,
         dwellMs: 0,
-        level: exceeded ? 1 : 0,
+        ...(exceeded ? { repeatMs: params.R04.exceededRepeatMin * 60_000 } : {}),
         make: () => ({
           type: "VULNERABLE_DEADLINE",
           ruleId: "R06",
