@@ -50,7 +50,10 @@ export class EventPipeline {
     }
     this.stats.events += out.length;
     for (const e of out) {
-      if (LOGGED_AT_INFO.has(e.type)) this.log.info({ seq: e.seq, type: e.type, ...e.payload }, e.type);
+      if (e.type === "ALARM_RAISED" || e.type === "ALARM_RENOTIFIED") {
+        const p = e.payload;
+        this.log.warn({ seq: e.seq, type: e.type, alarmType: p.alarmType, ruleId: p.ruleId, severity: p.severity, zoneId: p.zoneId, subjects: p.subjects }, String(p.message ?? p.alarmType));
+      } else if (LOGGED_AT_INFO.has(e.type)) this.log.info({ seq: e.seq, type: e.type, ...e.payload }, e.type);
       else this.log.debug({ seq: e.seq, type: e.type, ...e.payload }, e.type);
       for (const l of this.listeners) {
         try {

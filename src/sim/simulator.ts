@@ -30,6 +30,8 @@ export interface SimulatorOptions {
 export interface RunningSimulator {
   /** The wristbands and officer tags the simulator publishes, for binding them in a demo. */
   readonly people: SimPeople;
+  /** Also called for every custody-flow step (registration, holding, exit …); returns unsubscribe. */
+  onTransition(cb: (t: SimTransition) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     pub.tagStatus(tagId, present, b, noise.range(30, 34));
   };
 
+  const listeners = new Set<(t: SimTransition) => void>();
   const world = new CustodyWorld({
     plan,
     flow,
@@ -93,6 +96,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       log.debug({ ...t }, "sim transition");
       if (t.step === "arrived" || t.step === "left") status(t.tagId, t.step === "arrived");
       opts.onTransition?.(t);
+      for (const l of listeners) l(t);
     },
   });
 
@@ -140,6 +144,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
 
   return {
     people,
+    onTransition(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
