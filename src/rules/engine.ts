@@ -8,6 +8,7 @@ import type { Alarm, AlarmAction } from "./alarm-types.js";
 import { AlarmBook, type AlarmBookSnapshot, type AlarmChange, type TransitionResult } from "./alarms.js";
 import type { Detector, RuleEvent, RuleInput } from "./detector.js";
 import { RUNTIME_DETECTORS } from "./detectors/index.js";
+import { withMove } from "./move-overlay.js";
 import type { RuleParams } from "./params.js";
 import type { RuleView } from "./view.js";
 
@@ -45,9 +46,9 @@ const BOOK_KEY = "_alarm_book";
 
 /**
  * Runs the runtime detectors over events and ticks, keeps their states, and turns what they
- * ask for into alarm lifecycle changes and events. Feed it events after presence has applied
- * them (so the view shows the move): `handle` processes at once, `enqueue` + `drain` lets the
- * caller process after the presence step returns. Call `tick` about once a second.
+ * ask for into alarm lifecycle changes and events. `handle` processes an event at once, also
+ * from inside presence's sink (the event's move is laid over the view, move-overlay.ts);
+ * `enqueue` + `drain` lets a caller batch. Call `tick` about once a second.
  */
 export class RuleEngine implements AlarmCommands {
   private readonly detectors: readonly Detector[];
@@ -177,7 +178,7 @@ export class RuleEngine implements AlarmCommands {
 
   private run(input: RuleInput, detectors: readonly Detector[], now: number): void {
     if (detectors.length === 0 && input.kind === "event") return;
-    const view = this.opts.view(now);
+    const view = input.kind === "event" ? withMove(this.opts.view(now), input.event) : this.opts.view(now);
     const changes: AlarmChange[] = [];
     const events: EventDraft[] = [];
     const asked: AlarmAction[] = [];

@@ -30,8 +30,12 @@ const config = SiteConfig.parse({
   presence: { readers: [{ id: "exit-1", zone: "exit-room", exit: true }] },
 });
 
-/** The real presence engine feeding the rule engine through the presence view, as the daemon wires them. */
-function world() {
+/**
+ * The real presence engine feeding the rule engine through the presence view. `inSink`: the
+ * rules handle each event inside presence's sink, before presence updates its occupancy (the
+ * daemon's pipeline does this); otherwise they are drained after each presence step.
+ */
+function world(inSink: boolean) {
   const clock = new FakeClock(T0);
   const custody = new FakeCenter(() => clock.now());
   custody.detainee("p1");
@@ -46,7 +50,11 @@ function world() {
     site: compileSite(config),
     bindings,
     sink: (drafts) => {
-      for (const d of drafts) rules!.enqueue({ ...d, receivedAt: d.receivedAt ?? clock.now() } as RuleEvent);
+      for (const d of drafts) {
+        const e = { ...d, receivedAt: d.receivedAt ?? clock.now() } as RuleEvent;
+        if (inSink) rules!.handle(e);
+        else rules!.enqueue(e);
+      }
     },
   });
   const view = presenceViewOf(presence, config.areas, (id) => custody.sessions.get(id)?.tagIds ?? (id === "o1" ? ["t-o1"] : []));
@@ -66,9 +74,12 @@ function world() {
   return { clock, presence, rules, alarms, walk, view };
 }
 
-describe("rules over the real presence engine", () => {
+describe.each([
+  ["drained after each presence step", false],
+  ["handled inside presence's sink", true],
+])("rules over the real presence engine, %s", (_, inSink) => {
   it("sees a detainee moved and left alone in the capture room, then the officer coming in", () => {
-    const w = world();
+    const w = world(inSink);
     w.walk(10_000, { "t-p1": 15, "t-o1": 15 });
     expect(w.view.occupants("corridor").map((o) => o.personId).sort()).toEqual(["o1", "p1"]);
     w.walk(45_000, { "t-p1": 5, "t-o1": 15 });
@@ -79,7 +90,7 @@ describe("rules over the real presence engine", () => {
   });
 
   it("raises ESCAPE_ATTEMPT when the exit exciter reads the detainee's tag", () => {
-    const w = world();
+    const w = world(inSink);
     w.walk(10_000, { "t-p1": 15, "t-o1": 15 });
     w.clock.advance(200);
     w.presence.ingest({ kind: "reader", tagId: "t-p1", readerId: "exit-1", method: "lf_exciter" }, w.clock.now());
