@@ -1,3 +1,4 @@
+import { TypedBus } from "../core/bus.js";
 import type { EventDraft, EventEnvelope } from "../core/envelope.js";
 import type { EventFactory } from "../core/events.js";
 import type { Logger } from "../core/logger.js";
@@ -7,6 +8,11 @@ import type { Outbox } from "../store/outbox.js";
 
 /** Event types logged at info here; presence logs its own room changes in a shorter form. */
 const LOGGED_AT_INFO = new Set(["DEVICE_STATUS"]);
+
+/** Topics of the daemon's in-process bus: committed-order domain events, for engines and APIs. */
+export interface DaemonBusTopics {
+  event: EventEnvelope;
+}
 
 export interface PipelineStats {
   events: number;
@@ -22,7 +28,7 @@ export interface PipelineStats {
  * retained snapshot is republished on reconnect.
  */
 export class EventPipeline {
-  private readonly listeners = new Set<(e: EventEnvelope) => void>();
+  private readonly bus: TypedBus<DaemonBusTopics>;
   private local: MqttHandle | null = null;
   readonly stats: PipelineStats = { events: 0, localPublished: 0, localDropped: 0 };
 
@@ -30,15 +36,16 @@ export class EventPipeline {
     private readonly factory: EventFactory,
     private readonly outbox: Outbox,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.bus = new TypedBus<DaemonBusTopics>((topic, err) => this.log.error({ err, topic }, "event listener failed"));
+  }
 
   attachLocal(handle: MqttHandle | null): void {
     this.local = handle;
   }
 
   onEvent(cb: (e: EventEnvelope) => void): () => void {
-    this.listeners.add(cb);
-    return () => this.listeners.delete(cb);
+    return this.bus.on("event", cb);
   }
 
   record(drafts: readonly EventDraft[]): EventEnvelope[] {
@@ -55,13 +62,7 @@ export class EventPipeline {
         this.log.warn({ seq: e.seq, type: e.type, alarmType: p.alarmType, ruleId: p.ruleId, severity: p.severity, zoneId: p.zoneId, subjects: p.subjects }, String(p.message ?? p.alarmType));
       } else if (LOGGED_AT_INFO.has(e.type)) this.log.info({ seq: e.seq, type: e.type, ...e.payload }, e.type);
       else this.log.debug({ seq: e.seq, type: e.type, ...e.payload }, e.type);
-      for (const l of this.listeners) {
-        try {
-          l(e);
-        } catch (err) {
-          this.log.error({ err, type: e.type }, "event listener failed");
-        }
-      }
+      this.bus.emit("event", e);
     }
     return out;
   }
