@@ -1,7 +1,7 @@
 import type { ConfigIssue } from "../core/errors.js";
 import { checkShapes } from "./geometry.js";
 import { checkNetwork } from "./network-checks.js";
-import { declaredIn, declaredZones, entries, field, joinPath, rooms, text, type Declared } from "./raw.js";
+import { asObject, declaredIn, declaredZones, entries, field, joinPath, rooms, text, type Declared } from "./raw.js";
 import { closest } from "./suggest.js";
 
 /**
@@ -129,6 +129,10 @@ function checkPresence(doc: unknown, zoneIds: Set<string>): ConfigIssue[] {
         issues.push({ path: joinPath("presence", list, r, "zone"), message: unknownRef("zone", zone, zoneIds) });
       }
     }
+  }
+  // Per-room timing overrides; the presence engine refuses to start on one naming no zone.
+  for (const zone of Object.keys(asObject(field(field(presence, "params"), "rooms")) ?? {})) {
+    if (!zoneIds.has(zone)) issues.push({ path: joinPath("presence", "params", "rooms", zone), message: unknownRef("zone", zone, zoneIds) });
   }
   return issues;
 }
