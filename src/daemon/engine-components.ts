@@ -1,10 +1,9 @@
-import { createActions } from "../actions/index.js";
+import { createActions, PresenceOfficerLocator, type ActionServices } from "../actions/index.js";
 import type { EventEnvelope } from "../core/envelope.js";
 import type { Component } from "../core/lifecycle.js";
 import { CustodyService, roomsFromConfig } from "../custody/index.js";
 import { CustodyPassagePolicy } from "../custody/passage.js";
 import { compileSite, messagesForDrafts, PresenceEngine, SqlitePresenceStore } from "../presence/index.js";
-import { PresenceOfficerLocator } from "../actions/index.js";
 import { parseRuleParams, presenceViewOf, RuleEngine, ruleViewProvider, SqliteAlarmStore } from "../rules/index.js";
 import type { Wiring } from "./wiring.js";
 
@@ -14,25 +13,80 @@ const TICK_MS = 1000;
  * Custody first (presence asks it who wears a tag), then presence, then rules over both, then
  * actions bound to doors, alarms and rooms. Alarm commands reach the rules engine through a
  * late-bound adapter, since rules start after custody.
+ *
+ * `EngineHost` is what the engines are built from: a running daemon's Wiring, or a test's
+ * assembly of the same parts on a fake clock. The create/feed functions hold the engine wiring
+ * itself; the components add only the periodic timers, health beats and start/stop.
  */
+export type EngineHost = Pick<Wiring, "config" | "clock" | "log" | "db" | "outbox" | "pipeline" | "audit" | "topicScope" | "custody" | "presence" | "rules"> & {
+  actions?: ActionServices;
+};
+
+/** Custody over the store; alarm commands reach the rules engine late-bound (it starts after custody). */
+export function createCustody(w: EngineHost): CustodyService {
+  return new CustodyService({
+    db: w.db,
+    clock: w.clock,
+    rooms: roomsFromConfig(w.config),
+    sink: (drafts) => w.pipeline.record(drafts),
+    audit: w.audit,
+    rules: w.config.rules,
+    timeZone: w.config.center.timezone,
+    alarms: {
+      acknowledge: (id, by, note) => w.rules.acknowledge(id, by, note),
+      resolve: (id, by, resolution, note) => w.rules.resolve(id, by, resolution, note),
+    },
+    log: w.log.child({ component: "custody" }),
+  });
+}
+
+/** Presence over custody's bindings; its events go through the pipeline inside its own transaction. */
+export function createPresence(w: EngineHost): PresenceEngine {
+  const presence = new PresenceEngine({
+    site: compileSite(w.config),
+    bindings: w.custody.bindings,
+    store: new SqlitePresenceStore(w.db),
+    log: w.log.child({ component: "presence" }),
+    sink: (drafts) => {
+      w.pipeline.record(drafts);
+      // The engine calls the sink inside its own state transaction: committing the events here
+      // makes a move and its events durable together, so a crash neither loses nor repeats one.
+      w.outbox.flush();
+      // Occupancy is updated after the sink returns; publish the views on the next turn.
+      setImmediate(() => w.pipeline.publishLocal(messagesForDrafts(presence, drafts, w.topicScope)));
+    },
+  });
+  return presence;
+}
+
+/** Rules over custody's view and presence; alarm actions go to the actions layer once it is there. */
+export function createRules(w: EngineHost): RuleEngine {
+  const presenceView = presenceViewOf(w.presence, w.config.areas, (personId) => w.custody.reader.tagsOf(personId));
+  return new RuleEngine({
+    params: parseRuleParams(w.config.rules),
+    view: ruleViewProvider(w.custody.view, presenceView),
+    clock: w.clock,
+    store: new SqliteAlarmStore(w.db),
+    sink: (drafts) => w.pipeline.record(drafts),
+    onActions: (actions) => {
+      for (const a of actions) w.actions?.onAlarm(a);
+    },
+    log: w.log.child({ component: "rules" }),
+  });
+}
+
+/** Every committed-order event reaches the rules; their own alarm events are not rule input. */
+export function feedRules(w: EngineHost): () => void {
+  return w.pipeline.onEvent((e: EventEnvelope) => {
+    if (e.category !== "alarm") w.rules.handle(e);
+  });
+}
+
 export function custodyComponent(w: Wiring): Component {
   return {
     name: "custody",
     start: async () => {
-      w.custody = new CustodyService({
-        db: w.db,
-        clock: w.clock,
-        rooms: roomsFromConfig(w.config),
-        sink: (drafts) => w.pipeline.record(drafts),
-        audit: w.audit,
-        rules: w.config.rules,
-        timeZone: w.config.center.timezone,
-        alarms: {
-          acknowledge: (id, by, note) => w.rules.acknowledge(id, by, note),
-          resolve: (id, by, resolution, note) => w.rules.resolve(id, by, resolution, note),
-        },
-        log: w.log.child({ component: "custody" }),
-      });
+      w.custody = createCustody(w);
       w.custody.start();
     },
     stop: async () => w.custody.stop(),
@@ -45,20 +99,7 @@ export function presenceComponent(w: Wiring): Component {
     name: "presence",
     start: async () => {
       const beat = w.health.register("presence", TICK_MS * 10);
-      const presence = new PresenceEngine({
-        site: compileSite(w.config),
-        bindings: w.custody.bindings,
-        store: new SqlitePresenceStore(w.db),
-        log: w.log.child({ component: "presence" }),
-        sink: (drafts) => {
-          w.pipeline.record(drafts);
-          // The engine calls the sink inside its own state transaction: committing the events here
-          // makes a move and its events durable together, so a crash neither loses nor repeats one.
-          w.outbox.flush();
-          // Occupancy is updated after the sink returns; publish the views on the next turn.
-          setImmediate(() => w.pipeline.publishLocal(messagesForDrafts(presence, drafts, w.topicScope)));
-        },
-      });
+      const presence = createPresence(w);
       w.presence = presence;
       timer = w.every(TICK_MS, () => {
         presence.tick(w.clock.now());
@@ -80,22 +121,8 @@ export function rulesComponent(w: Wiring): Component {
     name: "rules",
     start: async () => {
       const beat = w.health.register("rules", TICK_MS * 10);
-      const presenceView = presenceViewOf(w.presence, w.config.areas, (personId) => w.custody.reader.tagsOf(personId));
-      w.rules = new RuleEngine({
-        params: parseRuleParams(w.config.rules),
-        view: ruleViewProvider(w.custody.view, presenceView),
-        clock: w.clock,
-        store: new SqliteAlarmStore(w.db),
-        sink: (drafts) => w.pipeline.record(drafts),
-        onActions: (actions) => {
-          for (const a of actions) w.actions?.onAlarm(a);
-        },
-        log: w.log.child({ component: "rules" }),
-      });
-      // Every committed-order event reaches the rules; their own alarm events are not rule input.
-      off = w.pipeline.onEvent((e: EventEnvelope) => {
-        if (e.category !== "alarm") w.rules.handle(e);
-      });
+      w.rules = createRules(w);
+      off = feedRules(w);
       timer = w.every(TICK_MS, () => {
         w.rules.tick(w.clock.now());
         beat();

@@ -1,0 +1,221 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { SiteConfig } from "../../src/config/schema.js";
+import { FakeClock } from "../../src/core/clock.js";
+import type { EventDraft, EventEnvelope } from "../../src/core/envelope.js";
+import { EventFactory } from "../../src/core/events.js";
+import { createLogger } from "../../src/core/logger.js";
+import type { CommandOutcome } from "../../src/custody/commands.js";
+import type { CustodyService } from "../../src/custody/index.js";
+import { createCustody, createPresence, createRules, feedRules, type EngineHost } from "../../src/daemon/engine-components.js";
+import { EventPipeline } from "../../src/daemon/event-pipeline.js";
+import type { PresenceEngine } from "../../src/presence/index.js";
+import type { RuleEngine } from "../../src/rules/index.js";
+import { AuditLog } from "../../src/store/audit-log.js";
+import { openDatabase, type Db } from "../../src/store/db.js";
+import { MetaStore } from "../../src/store/meta.js";
+import { Outbox } from "../../src/store/outbox.js";
+import { readerOf, scenarioSite, type RoomId } from "./site.js";
+
+/** 2026-01-05 09:00 in Asia/Shanghai: a working morning, far from the night-release hours. */
+export const T0 = Date.UTC(2026, 0, 5, 1, 0, 0);
+export const SEC = 1000;
+export const MIN = 60 * SEC;
+export const HOUR = 60 * MIN;
+
+export const OPERATOR = { kind: "operator", id: "op-desk" } as const;
+/** The daemon's tick period for presence and rules (engine-components.ts). */
+const TICK_MS = 1000;
+/** Longest a walk to the next room may take before the scenario calls it stuck. */
+const MAX_HOP_MS = 30 * SEC;
+
+export const tagOf = (personId: string): string => `t-${personId}`;
+
+/**
+ * The daemon's engines, wired by the daemon's own functions (createCustody → createPresence →
+ * createRules, feedRules) over a real SQLite store file, outbox and event pipeline, on a fake
+ * clock. Time passes in the daemon's rhythm: every second each worn tag is read by the reader of
+ * the room its wearer is in, then presence ticks, then rules tick; custody's own jump check and
+ * checkpoints run on the fake clock's timers.
+ */
+export class Scenario {
+  readonly clock = new FakeClock(T0);
+  readonly config: SiteConfig;
+  /** Every event the pipeline recorded, as its listeners saw it. */
+  readonly seen: EventEnvelope[] = [];
+  readonly custody: CustodyService;
+  readonly presence: PresenceEngine;
+  readonly rules: RuleEngine;
+  private readonly dir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "scenario-"));
+  private readonly db: Db;
+  private readonly outbox: Outbox;
+  private readonly pipeline: EventPipeline;
+  private readonly off: () => void;
+  /** Where each worn tag is read now; a tag not here is not read. */
+  private readonly worn = new Map<string, RoomId>();
+  private n = 0;
+
+  constructor(rules: Record<string, Record<string, unknown>> = {}) {
+    this.config = scenarioSite(rules);
+    const log = createLogger({ level: "silent" });
+    this.db = openDatabase(join(this.dir, "state.db"));
+    this.outbox = new Outbox(this.db, new MetaStore(this.db).bumpEpoch(), { log });
+    const factory = new EventFactory(this.config.center.id, this.clock, this.outbox);
+    const pipeline = (this.pipeline = new EventPipeline(factory, this.outbox, log));
+    // Registered before the rules' listener, so an event is listed before the alarms it causes.
+    pipeline.onEvent((e) => this.seen.push(e));
+    // Filled in start order, as the daemon's Wiring is: custody, presence, rules.
+    const parts: Partial<EngineHost> = {
+      config: this.config,
+      clock: this.clock,
+      log,
+      db: this.db,
+      outbox: this.outbox,
+      pipeline,
+      audit: new AuditLog(this.outbox, factory),
+      topicScope: { base: this.config.localBroker.baseTopic, gatewayId: this.config.gateway.id },
+    };
+    const host = parts as EngineHost;
+    host.custody = this.custody = createCustody(host);
+    this.custody.start();
+    host.presence = this.presence = createPresence(host);
+    host.rules = this.rules = createRules(host);
+    this.off = feedRules(host);
+  }
+
+  // ─── Commands ─────────────────────────────────────────────────────────────────────────
+
+  run(name: string, args: Record<string, unknown>, o: { reason?: string } = {}): CommandOutcome {
+    return this.custody.execute({ commandId: `cmd-${++this.n}`, name, args, by: OPERATOR, ...(o.reason !== undefined && { reason: o.reason }) });
+  }
+
+  /** Runs a command and insists it went through without warnings. */
+  ok(name: string, args: Record<string, unknown>): Extract<CommandOutcome, { status: "ok" }> {
+    const r = this.run(name, args);
+    if (r.status !== "ok" || r.codes.length > 0) throw new Error(`${name} ${JSON.stringify(args)}: ${JSON.stringify(r)}`);
+    return r;
+  }
+
+  override(name: string, args: Record<string, unknown>, reason: string): CommandOutcome {
+    return this.run("override", { command: { name, args } }, { reason });
+  }
+
+  /** An officer registered and wearing a tag, read from the start in `roomId`. */
+  officer(personId: string, roomId: RoomId, sex: "male" | "female" = "male"): void {
+    this.ok("register", { personId, role: "officer", sex });
+    this.ok("bind", { personId, tagIds: [tagOf(personId)] });
+    this.worn.set(tagOf(personId), roomId);
+  }
+
+  /** A detainee registered on a criminal summons, bound at the registration desk and read there. */
+  detainee(personId: string, extra: Record<string, unknown> = {}): void {
+    this.ok("register", { personId, role: "detainee", legalBasis: "summons", sex: "male", birthDate: "1988-02-03", ...extra });
+    this.ok("bind", { personId, tagIds: [tagOf(personId)] });
+    this.worn.set(tagOf(personId), "registration");
+  }
+
+  // ─── Devices ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * A recorder channel's status. No recorder driver exists yet; this is the RECORDER_STATUS event
+   * of DOMAIN.md §8.1 as the pipeline would get it from one.
+   */
+  recorder(channelId: string, roomId: RoomId, recording: boolean): void {
+    this.record({ type: "RECORDER_STATUS", category: "device", source: { deviceId: "nvr-1", driver: "nvr", protocol: "onvif" }, subjects: [{ kind: "device", id: "nvr-1" }], roomId, payload: { recorderId: "nvr-1", channelId, roomId, recording, since: this.clock.now() } });
+  }
+
+  /** The wristband put back into the dock: a dock's DEVICE_EVENT, and the tag is read no more. */
+  dock(tagId: string): void {
+    this.worn.delete(tagId);
+    this.record({ type: "DEVICE_EVENT", category: "device", source: { deviceId: "dock-1", driver: "dock", protocol: "test" }, subjects: [{ kind: "device", id: "dock-1" }], payload: { deviceId: "dock-1", name: "docked", tagId } });
+  }
+
+  private record(draft: EventDraft): void {
+    this.pipeline.record([draft]);
+  }
+
+  // ─── Movement and time ────────────────────────────────────────────────────────────────
+
+  /**
+   * Walks people together through rooms, one hop at a time: each hop lasts until presence has
+   * accepted every walker in the next room (throws if that takes longer than MAX_HOP_MS).
+   */
+  walk(personIds: readonly string[], ...route: RoomId[]): void {
+    for (const roomId of route) {
+      for (const p of personIds) this.worn.set(tagOf(p), roomId);
+      const started = this.clock.now();
+      while (!personIds.every((p) => this.presence.location(tagOf(p))?.zoneId === roomId)) {
+        if (this.clock.now() - started > MAX_HOP_MS) throw new Error(`${personIds.join(", ")} did not reach ${roomId}`);
+        this.step();
+      }
+    }
+  }
+
+  /** Lets `ms` pass in one-second steps. */
+  advance(ms: number): void {
+    for (let left = ms; left > 0; left -= TICK_MS) this.step(Math.min(TICK_MS, left));
+  }
+
+  /** Runs until `at` (epoch ms). */
+  until(at: number): void {
+    this.advance(at - this.clock.now());
+  }
+
+  roomOf(personId: string): string | null | undefined {
+    return this.presence.location(tagOf(personId))?.zoneId;
+  }
+
+  private step(ms = TICK_MS): void {
+    this.clock.advance(ms);
+    const now = this.clock.now();
+    for (const [tagId, roomId] of this.worn) this.presence.ingest({ kind: "reader", tagId, readerId: readerOf(roomId), method: "rfid" }, now, { deviceId: "readers", driver: "reader", protocol: "rfid" });
+    this.presence.tick(now);
+    this.rules.tick(now);
+  }
+
+  // ─── What happened ────────────────────────────────────────────────────────────────────
+
+  /** Everything committed to the outbox, in seq order (audit records included). */
+  committed(): EventEnvelope[] {
+    this.outbox.flush();
+    return this.outbox.read(1, 1_000_000);
+  }
+
+  /** The committed stream without audit records: what the pipeline's listeners were handed. */
+  stream(): EventEnvelope[] {
+    return this.committed().filter((e) => e.category !== "audit");
+  }
+
+  lifecycle(personId?: string): EventEnvelope[] {
+    return this.stream().filter((e) => e.category === "lifecycle" && (personId === undefined || e.personId === personId));
+  }
+
+  alarmEvents(): EventEnvelope[] {
+    return this.stream().filter((e) => e.type.startsWith("ALARM_"));
+  }
+
+  /** Alarm types in the order they were raised. */
+  raised(): string[] {
+    return this.alarmEvents()
+      .filter((e) => e.type === "ALARM_RAISED")
+      .map((e) => String(e.payload.alarmType));
+  }
+
+  /** Rooms a person's tag was accepted in, in order. */
+  path(personId: string): string[] {
+    return this.stream()
+      .filter((e) => e.type === "ZONE_ENTER" && e.personId === personId)
+      .map((e) => String(e.payload.toZoneId));
+  }
+
+  close(): void {
+    this.off();
+    this.rules.close();
+    this.presence.close();
+    this.custody.stop();
+    this.outbox.close();
+    this.db.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
