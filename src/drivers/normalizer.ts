@@ -14,6 +14,36 @@ export interface NormalizedOutput {
   local: LocalMessage[];
 }
 
+type DomainEventMapper = (deviceId: string, source: EventDraft["source"], data: Record<string, unknown>) => EventDraft;
+
+/** A device event that is a domain event of its own (DOMAIN.md §8.1), placed in the room the driver names. */
+function domainEvent(type: string, idField: string): DomainEventMapper {
+  return (deviceId, source, data) => {
+    const roomId = typeof data.roomId === "string" ? data.roomId : undefined;
+    return {
+      type,
+      category: "device",
+      source,
+      subjects: [{ kind: "device", id: deviceId }],
+      ...(roomId !== undefined ? { roomId } : {}),
+      payload: { deviceId, [idField]: deviceId, ...data },
+    };
+  };
+}
+
+/**
+ * Driver event names that become domain events instead of DEVICE_EVENT, because the rules read
+ * them by type (src/rules/recorders.ts, detectors/two-officer.ts):
+ * - `recorder_status` {channelId, roomId, recording, online?, since?} → RECORDER_STATUS; recorderId
+ *   defaults to the device id, so the device going offline reaches its channels
+ * - `camera_event` {analyticType, value, roomId, cameraId?} → CAMERA_EVENT; cameraId defaults to the device id
+ * The event's roomId becomes the envelope's. Every other name stays a DEVICE_EVENT.
+ */
+const DOMAIN_EVENTS: Readonly<Record<string, DomainEventMapper | undefined>> = {
+  recorder_status: domainEvent("RECORDER_STATUS", "recorderId"),
+  camera_event: domainEvent("CAMERA_EVENT", "cameraId"),
+};
+
 /**
  * Turns one driver message into what the rest of the daemon consumes: observations for
  * presence, domain events for the store, and Zigbee2MQTT-shaped local topics
@@ -38,7 +68,7 @@ export class DeviceMessageNormalizer {
       }
       case "event": {
         const data = msg.data ?? {};
-        const draft: EventDraft = {
+        const draft: EventDraft = DOMAIN_EVENTS[msg.name]?.(deviceId, source, data) ?? {
           type: "DEVICE_EVENT",
           category: "device",
           source,
