@@ -32,6 +32,9 @@ export const CLEAN_LIFECYCLE = [
   "PERSON_EXITED",
 ];
 
+/** The same, as the detainee's own events (the patrol punch is the room's, not the person's). */
+export const CLEAN_DETAINEE_LIFECYCLE = CLEAN_LIFECYCLE.filter((t) => t !== "PATROL_PUNCH");
+
 /** The officers on duty: the escorts at the registration desk, the patrol officer in the duty office. */
 export function openCenter(s: Scenario): void {
   for (const o of ESCORTS) s.officer(o, "registration");
@@ -57,7 +60,7 @@ export function process(s: Scenario, personId: string): void {
   s.advance(4 * MIN);
   s.ok("record_step", { personId, step: "belongings_stored", lockerId: "locker-12", itemsRef: "inv-1", signed: true });
   s.walk(escorted(personId), "corridor", "capture");
-  s.advance(15 * MIN);
+  s.idle(15 * MIN);
   s.ok("record_step", { personId, step: "info_capture", items: ["fingerprint", "photo", "dna"], complete: true });
 }
 
@@ -93,7 +96,7 @@ export function endInterrogation(s: Scenario, personId: string): void {
   s.advance(10 * MIN);
   s.ok("verify_record", { personId });
   s.ok("welfare", { personId, kind: "meal", note: "lunch" });
-  s.advance(20 * MIN);
+  s.idle(20 * MIN);
   s.walk(escorted(personId), "corridor");
   s.recorder(CHANNEL, "interrogation-1", false);
 }
@@ -118,10 +121,10 @@ export function upToInterrogation(s: Scenario, personId: string, holdingMin = 60
   toHolding(s, personId);
   let left = holdingMin * MIN;
   for (; left > 40 * MIN; left -= 40 * MIN) {
-    s.advance(40 * MIN);
+    s.idle(40 * MIN);
     patrol(s);
   }
-  s.advance(left);
+  s.idle(left);
   fetch(s, personId);
   startInterrogation(s, personId);
 }
@@ -130,7 +133,7 @@ export function upToInterrogation(s: Scenario, personId: string, holdingMin = 60
 export function fromInterrogationToExit(s: Scenario, personId: string, holdingMin = 30): void {
   endInterrogation(s, personId);
   toHolding(s, personId);
-  s.advance(holdingMin * MIN);
+  s.idle(holdingMin * MIN);
   fetch(s, personId);
   release(s, personId);
 }

@@ -27,6 +27,8 @@ export const HOUR = 60 * MIN;
 export const OPERATOR = { kind: "operator", id: "op-desk" } as const;
 /** The daemon's tick period for presence and rules (engine-components.ts). */
 const TICK_MS = 1000;
+/** Step while nobody moves for hours (`idle`). */
+const IDLE_STEP_MS = 10 * SEC;
 /** Longest a walk to the next room may take before the scenario calls it stuck. */
 const MAX_HOP_MS = 30 * SEC;
 
@@ -157,6 +159,15 @@ export class Scenario {
     for (let left = ms; left > 0; left -= TICK_MS) this.step(Math.min(TICK_MS, left));
   }
 
+  /**
+   * Lets hours pass in which nobody moves, in 10 s steps: readers report every 10 s (well inside
+   * presence's offline timeout) and the engines tick at that pace. Rules counted in hours look
+   * only every 10 s anyway (CLOCK_TICK_MS); for anything else, use `advance`.
+   */
+  idle(ms: number): void {
+    for (let left = ms; left > 0; left -= IDLE_STEP_MS) this.step(Math.min(IDLE_STEP_MS, left));
+  }
+
   /** Runs until `at` (epoch ms). */
   until(at: number): void {
     this.advance(at - this.clock.now());
@@ -182,9 +193,9 @@ export class Scenario {
     return this.outbox.read(1, 1_000_000);
   }
 
-  /** The committed stream without audit records: what the pipeline's listeners were handed. */
+  /** The committed stream without the audit log's records: what the pipeline's listeners were handed. */
   stream(): EventEnvelope[] {
-    return this.committed().filter((e) => e.category !== "audit");
+    return this.committed().filter((e) => e.type !== "AUDIT_RECORD");
   }
 
   lifecycle(personId?: string): EventEnvelope[] {
@@ -200,6 +211,23 @@ export class Scenario {
     return this.alarmEvents()
       .filter((e) => e.type === "ALARM_RAISED")
       .map((e) => String(e.payload.alarmType));
+  }
+
+  /** Each alarm event as "EVENT alarmType", repeats in a row shown once (renotifications, repeats). */
+  alarmTrail(): string[] {
+    const out: string[] = [];
+    for (const e of this.alarmEvents()) {
+      const line = `${e.type} ${String(e.payload.alarmType)}`;
+      if (out.at(-1) !== line) out.push(line);
+    }
+    return out;
+  }
+
+  /** The alarm id of the open alarm of a type (for ack/resolve commands). */
+  alarmId(alarmType: string): string {
+    const a = this.rules.openAlarms().find((x) => x.type === alarmType);
+    if (!a) throw new Error(`no open ${alarmType}`);
+    return a.alarmId;
   }
 
   /** Rooms a person's tag was accepted in, in order. */
