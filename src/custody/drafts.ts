@@ -36,7 +36,7 @@ export function personDraft(type: string, person: Person, payload: Record<string
     role: person.role,
     ...(o.session && { sessionId: o.session.sessionId }),
     ...(caseNo !== undefined && { caseNo }),
-    ...(o.roomId !== undefined && { roomId: o.roomId, zoneId: o.roomId }),
+    ...(o.roomId !== undefined && { roomId: o.roomId }),
     correlationId: o.correlationId,
     payload: { by: o.by.id, ...payload },
   };
@@ -50,7 +50,6 @@ export function roomDraft(type: string, roomId: string, payload: Record<string, 
     source: { origin: actorRef(o.by) },
     subjects: [{ kind: "zone", id: roomId }],
     roomId,
-    zoneId: roomId,
     correlationId: o.correlationId,
     payload: { by: o.by.id, ...payload },
   };

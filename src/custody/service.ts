@@ -136,7 +136,7 @@ export class CustodyService {
     if (change) this.state.apply(change);
     if (d.result && d.result.drafts.length > 0) {
       try {
-        this.opts.sink(d.result.drafts);
+        this.opts.sink(d.result.drafts.map((e) => this.placed(e)));
       } catch (err) {
         this.opts.log?.error({ err, command: name, commandId }, "custody events could not be recorded");
       }
@@ -207,6 +207,12 @@ export class CustodyService {
       by,
       commandId,
     };
+  }
+
+  /** The envelope's zoneId is the room's area, as presence and the rules write it (docs/presence.md). */
+  private placed(e: EventDraft): EventDraft {
+    const areaId = e.roomId === undefined ? undefined : this.opts.rooms(e.roomId)?.areaId;
+    return areaId === undefined ? e : { ...e, zoneId: areaId };
   }
 
   /** A wall-clock step: logged and audited; custody time keeps to the monotonic clock. */

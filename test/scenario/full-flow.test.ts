@@ -12,10 +12,10 @@ describe("full custody flow through the daemon's engines", () => {
   it("arrival → search → belongings → capture → holding → interrogation (two officers, recording) → meal → holding → exit: exactly these events, no alarm", () => {
     s = new Scenario();
     upToInterrogation(s, "p-1");
-    s.advance(2 * HOUR);
+    s.idle(2 * HOUR);
     fromInterrogationToExit(s, "p-1");
     // The wristband was docked; half an hour later nothing has been raised about it either (R30).
-    s.advance(40 * MIN);
+    s.idle(40 * MIN);
 
     // Officers first (registered and bound), then the detainee's flow with the patrol punch in it.
     const lifecycle = s.lifecycle();
@@ -47,6 +47,12 @@ describe("full custody flow through the daemon's engines", () => {
       ["INTERROGATION_PRESENCE_STARTED", "interrogation-1", "p-1"],
       ["INTERROGATION_PRESENCE_ENDED", "interrogation-1", "p-1"],
     ]);
+
+    // One envelope convention across the engines (docs/presence.md): roomId is the room, zoneId its area.
+    const areaOf = new Map(s.config.areas.flatMap((a) => a.rooms.map((r) => [r.id, a.id] as const)));
+    const placed = s.stream().filter((e) => e.roomId !== undefined && (e.zoneId !== undefined || e.category === "lifecycle"));
+    expect(placed.map((e) => e.type)).toEqual(expect.arrayContaining(["ZONE_ENTER", "HOLDING_ASSIGNED", "PATROL_PUNCH", "INTERROGATION_STARTED", "INTERROGATION_PRESENCE_STARTED"]));
+    for (const e of placed) expect([e.type, e.roomId, e.zoneId]).toEqual([e.type, e.roomId, areaOf.get(e.roomId!)]);
 
     // No alarm, no suppressed rule, no detector failure, nothing open.
     expect(s.alarmEvents()).toEqual([]);
