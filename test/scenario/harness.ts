@@ -3,19 +3,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SiteConfig } from "../../src/config/schema.js";
 import { FakeClock } from "../../src/core/clock.js";
-import type { EventDraft, EventEnvelope } from "../../src/core/envelope.js";
+import type { EventEnvelope } from "../../src/core/envelope.js";
 import { EventFactory } from "../../src/core/events.js";
 import { createLogger } from "../../src/core/logger.js";
 import type { CommandOutcome } from "../../src/custody/commands.js";
 import type { CustodyService } from "../../src/custody/index.js";
 import { createCustody, createPresence, createRules, feedRules, type EngineHost } from "../../src/daemon/engine-components.js";
 import { EventPipeline } from "../../src/daemon/event-pipeline.js";
+import type { DeviceMessage, DriverDefinition } from "../../src/drivers/contract.js";
+import { DeviceMessageNormalizer } from "../../src/drivers/normalizer.js";
 import type { PresenceEngine } from "../../src/presence/index.js";
 import type { RuleEngine } from "../../src/rules/index.js";
 import { AuditLog } from "../../src/store/audit-log.js";
 import { openDatabase, type Db } from "../../src/store/db.js";
 import { MetaStore } from "../../src/store/meta.js";
 import { Outbox } from "../../src/store/outbox.js";
+import { frigate } from "../../devices/frigate/definition.js";
 import { readerOf, scenarioSite, type RoomId } from "./site.js";
 
 /** 2026-01-05 09:00 in Asia/Shanghai: a working morning, far from the night-release hours. */
@@ -53,6 +56,7 @@ export class Scenario {
   private readonly db: Db;
   private readonly outbox: Outbox;
   private readonly pipeline: EventPipeline;
+  private readonly normalizer: DeviceMessageNormalizer;
   private readonly off: () => void;
   /** Where each worn tag is read now; a tag not here is not read. */
   private readonly worn = new Map<string, RoomId>();
@@ -65,6 +69,7 @@ export class Scenario {
     this.outbox = new Outbox(this.db, new MetaStore(this.db).bumpEpoch(), { log });
     const factory = new EventFactory(this.config.center.id, this.clock, this.outbox);
     const pipeline = (this.pipeline = new EventPipeline(factory, this.outbox, log));
+    this.normalizer = new DeviceMessageNormalizer(`${this.config.localBroker.baseTopic}/${this.config.gateway.id}`);
     // Registered before the rules' listener, so an event is listed before the alarms it causes.
     pipeline.onEvent((e) => this.seen.push(e));
     // Filled in start order, as the daemon's Wiring is: custody, presence, rules.
@@ -119,22 +124,25 @@ export class Scenario {
 
   // ─── Devices ──────────────────────────────────────────────────────────────────────────
 
-  /**
-   * A recorder channel's status. No recorder driver exists yet; this is the RECORDER_STATUS event
-   * of DOMAIN.md §8.1 as the pipeline would get it from one.
-   */
-  recorder(channelId: string, roomId: RoomId, recording: boolean): void {
-    this.record({ type: "RECORDER_STATUS", category: "device", source: { deviceId: "nvr-1", driver: "nvr", protocol: "onvif" }, subjects: [{ kind: "device", id: "nvr-1" }], roomId, payload: { recorderId: "nvr-1", channelId, roomId, recording, since: this.clock.now() } });
+  /** A driver's message, routed as the daemon's drivers component routes it (normalizer → presence, pipeline). */
+  device(deviceId: string, def: DriverDefinition<unknown>, msg: DeviceMessage): void {
+    const out = this.normalizer.normalize(deviceId, def, msg, this.clock.now());
+    if (out.observation) this.presence.ingest(out.observation.observation, out.observation.receivedAt, out.observation.source);
+    if (out.events.length > 0) this.pipeline.record(out.events);
   }
 
-  /** The wristband put back into the dock: a dock's DEVICE_EVENT, and the tag is read no more. */
+  /** A recorder channel's status as the Frigate NVR driver reports it (`recorder_status`, devices/frigate/reports.ts). */
+  recorder(channelId: string, roomId: RoomId, recording: boolean): void {
+    this.device("nvr-1", frigate, { type: "event", name: "recorder_status", data: { recorderId: "nvr-1", channelId, roomId, recording, online: true } });
+  }
+
+  /**
+   * The wristband put back into its dock, and read no more. No dock driver exists yet: this is
+   * the DEVICE_EVENT "docked" the normalizer makes of such a driver's event (R30 reads it).
+   */
   dock(tagId: string): void {
     this.worn.delete(tagId);
-    this.record({ type: "DEVICE_EVENT", category: "device", source: { deviceId: "dock-1", driver: "dock", protocol: "test" }, subjects: [{ kind: "device", id: "dock-1" }], payload: { deviceId: "dock-1", name: "docked", tagId } });
-  }
-
-  private record(draft: EventDraft): void {
-    this.pipeline.record([draft]);
+    this.pipeline.record([{ type: "DEVICE_EVENT", category: "device", source: { deviceId: "dock-1" }, subjects: [{ kind: "device", id: "dock-1" }], payload: { deviceId: "dock-1", name: "docked", tagId } }]);
   }
 
   // ─── Movement and time ────────────────────────────────────────────────────────────────
@@ -228,6 +236,13 @@ export class Scenario {
     const a = this.rules.openAlarms().find((x) => x.type === alarmType);
     if (!a) throw new Error(`no open ${alarmType}`);
     return a.alarmId;
+  }
+
+  /** When presence last accepted a person in a room. */
+  enteredAt(personId: string, roomId: RoomId): number {
+    const e = this.stream().findLast((x) => x.type === "ZONE_ENTER" && x.personId === personId && x.payload.toZoneId === roomId);
+    if (!e) throw new Error(`${personId} never entered ${roomId}`);
+    return e.receivedAt;
   }
 
   /** Rooms a person's tag was accepted in, in order. */

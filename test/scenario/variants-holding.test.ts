@@ -5,7 +5,6 @@ import { HOUR, MIN, SEC, Scenario } from "./harness.js";
 let s: Scenario;
 afterEach(() => s.close());
 
-const enteredAt = (personId: string, roomId: string) => s.stream().findLast((e) => e.type === "ZONE_ENTER" && e.personId === personId && e.payload.toZoneId === roomId)!.receivedAt;
 
 describe("holding variants of the full flow", () => {
   it("two co-case detainees put in one holding room by an override: CO_CASE_CONTACT after R10's 5 min, cleared when one is moved, nothing else", () => {
@@ -25,7 +24,7 @@ describe("holding variants of the full flow", () => {
     s.walk(["p-2", ...f.ESCORTS], "corridor");
     s.walk(["p-2"], "holding-1");
     s.walk([...f.ESCORTS], "duty-office");
-    const together = enteredAt("p-2", "holding-1");
+    const together = s.enteredAt("p-2", "holding-1");
     s.advance(6 * MIN);
 
     // The duty officer separates them.

@@ -5,8 +5,6 @@ import { MIN, SEC, Scenario } from "./harness.js";
 let s: Scenario;
 afterEach(() => s.close());
 
-/** When presence accepted a person in a room (the last time). */
-const enteredAt = (sc: Scenario, personId: string, roomId: string) => sc.stream().findLast((e) => e.type === "ZONE_ENTER" && e.personId === personId && e.payload.toZoneId === roomId)!.receivedAt;
 
 describe("interrogation variants of the full flow", () => {
   it("the second officer leaves the questioning for longer than R13's 10 min: SINGLE_OFFICER_INTERROGATION, cleared when they return, nothing else", () => {
@@ -14,7 +12,7 @@ describe("interrogation variants of the full flow", () => {
     upToInterrogation(s, "p-1", 30);
     s.advance(20 * MIN);
     s.walk(["o-2"], "corridor");
-    const left = enteredAt(s, "o-2", "corridor");
+    const left = s.enteredAt("o-2", "corridor");
     s.advance(9 * MIN);
     expect(s.alarmEvents()).toEqual([]);
     s.advance(3 * MIN);
@@ -27,7 +25,7 @@ describe("interrogation variants of the full flow", () => {
     const [raised, resolved] = s.alarmEvents();
     expect(raised!.receivedAt - left).toBe(600 * SEC);
     expect(raised).toMatchObject({ roomId: "interrogation-1", source: { origin: "rule:R13" }, payload: { ruleId: "R13", severity: 3, subjects: ["p-1"], data: { roomId: "interrogation-1", detaineeId: "p-1", officerId: "o-1", evidenceSource: "tags", dwellS: 600 } } });
-    expect(resolved!.receivedAt).toBe(enteredAt(s, "o-2", "interrogation-1"));
+    expect(resolved!.receivedAt).toBe(s.enteredAt("o-2", "interrogation-1"));
     expect(s.lifecycle("p-1").map((e) => e.type)).toEqual(CLEAN_DETAINEE_LIFECYCLE);
     expect(s.rules.openAlarms()).toEqual([]);
   });

@@ -5,7 +5,6 @@ import { MIN, SEC, Scenario } from "./harness.js";
 let s: Scenario;
 afterEach(() => s.close());
 
-const enteredAt = (personId: string, roomId: string) => s.stream().findLast((e) => e.type === "ZONE_ENTER" && e.personId === personId && e.payload.toZoneId === roomId)!.receivedAt;
 
 describe("staffing and exit variants of the full flow", () => {
   it("the detainee is left alone in the search room: DETAINEE_UNATTENDED (R14) and, a search without its two officers, SEARCH_STAFFING_VIOLATION (R27); both clear when the officers return; nothing else", () => {
@@ -15,12 +14,12 @@ describe("staffing and exit variants of the full flow", () => {
     s.walk(["p-1", ...f.ESCORTS], "corridor", "search");
     s.advance(3 * MIN);
     s.walk([...f.ESCORTS], "corridor");
-    const alone = Math.max(...f.ESCORTS.map((o) => enteredAt(o, "corridor")));
+    const alone = Math.max(...f.ESCORTS.map((o) => s.enteredAt(o, "corridor")));
     s.advance(25 * SEC);
     expect(s.alarmEvents()).toEqual([]);
     s.advance(2 * MIN);
     s.walk([...f.ESCORTS], "search");
-    const back = Math.min(...f.ESCORTS.map((o) => enteredAt(o, "search")));
+    const back = Math.min(...f.ESCORTS.map((o) => s.enteredAt(o, "search")));
     s.advance(5 * MIN);
     s.ok("record_step", { personId: "p-1", step: "security_check", officerIds: [...f.ESCORTS], findings: "none" });
     s.advance(10 * MIN);
@@ -31,7 +30,7 @@ describe("staffing and exit variants of the full flow", () => {
     expect(unattended).toMatchObject({ receivedAt: alone + 30 * SEC, roomId: "search", payload: { ruleId: "R14", severity: 3, subjects: ["p-1"], data: { roomId: "search", detaineeId: "p-1", dwellS: 30, unattendedSince: alone } } });
     expect(staffing).toMatchObject({ receivedAt: alone + 30 * SEC, roomId: "search", payload: { ruleId: "R27", data: { roomId: "search", officerIds: [], reasons: ["too_few_officers"] } } });
     // The first officer back attends the detainee; the search needs the second as well.
-    expect(resolved.map((e) => e.receivedAt)).toEqual([back, Math.max(...f.ESCORTS.map((o) => enteredAt(o, "search")))]);
+    expect(resolved.map((e) => e.receivedAt)).toEqual([back, Math.max(...f.ESCORTS.map((o) => s.enteredAt(o, "search")))]);
     expect(s.rules.openAlarms()).toEqual([]);
   });
 
