@@ -9,6 +9,7 @@ import { actionsComponent, custodyComponent, presenceComponent, rulesComponent }
 import type { EventPipeline } from "./daemon/event-pipeline.js";
 import { localBrokerComponent, transportsComponent } from "./daemon/local-components.js";
 import { activityComponent } from "./daemon/activity.js";
+import { apiComponent } from "./daemon/api-component.js";
 import { storeComponent } from "./daemon/store-component.js";
 import { uplinkComponent } from "./daemon/uplink-component.js";
 import { Wiring } from "./daemon/wiring.js";
@@ -32,6 +33,8 @@ export interface DaemonOptions {
 export interface Daemon {
   readonly config: SiteConfig;
   readonly localBrokerUrl: string;
+  /** The local API's address (`http://host:port`); empty when `api.enabled` is false. */
+  readonly apiUrl: string;
   readonly outbox: Outbox;
   readonly presence: PresenceEngine;
   readonly custody: CustodyService;
@@ -74,6 +77,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       uplinkComponent(w),
       activityComponent(w),
       simulatorComponent(w, (sim) => driveCustodyFromSimulation(sim, w.custody, w.clock, log.child({ component: "simulator" }))),
+      apiComponent(w),
     ],
     log,
   );
@@ -89,6 +93,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     config,
     get localBrokerUrl() {
       return w.localBrokerUrl;
+    },
+    get apiUrl() {
+      return w.apiUrl;
     },
     outbox: w.outbox,
     presence: w.presence,

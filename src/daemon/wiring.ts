@@ -38,6 +38,8 @@ export class Wiring {
   actions!: ActionServices;
   supervisor!: DriverSupervisor;
   uplink: Uplink | null = null;
+  /** The local API's bound address (`http://host:port`); empty while it is off. */
+  apiUrl = "";
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
