@@ -168,7 +168,9 @@ export async function rig(withStore: boolean, pollMs = 250): Promise<Rig> {
     if ("strike-1" in cmd.values) dispatchStamps.push(mono());
     return supervisor.command(id, cmd);
   };
-  actions = createActions({ config, registry, clock: systemClock, send, sinks: { events: record, alarms: () => {}, audit }, log });
+  // Read-back as the daemon wires it: modbus-relay reports only changes, so the doors become known by asking the board.
+  const readBack = (id: string, points: readonly string[]) => supervisor.read(id, points);
+  actions = createActions({ config, registry, clock: systemClock, send, readBack, sinks: { events: record, alarms: () => {}, audit }, log });
   const bindings = new MemoryTagBindings();
   let trial = 0;
   const presence = new PresenceEngine({

@@ -16,13 +16,11 @@
  * Baselines in the same run: the same command sent straight to supervisor.command (transport
  * cost only), and the full path with no background load.
  *
- * Run: `npx tsx bench/actuation.ts` (writes bench/results/actuation.json and .md).
+ * Run: `npx tsx bench/actuation.ts` or `npm run bench -- actuation` (writes bench/results/actuation.json and .md).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { dirname, join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
+import { isEntryPoint, writeResult } from "./lib.js";
 import { dispatchStamps, loadSource, mono, rig, rng, writeStamps, type BoardProcess, type Rig } from "./actuation-rig.js";
 
 interface Sample {
@@ -165,12 +163,15 @@ function markdown(r: Report): string {
   ].join("\n");
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const result = await runActuationBench();
-  const dir = join(dirname(fileURLToPath(import.meta.url)), "results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "actuation.json"), `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(join(dir, "actuation.md"), markdown(result));
-  console.log(markdown(result));
+/** Runs the bench and writes bench/results/actuation.json and .md. */
+export async function actuationReport(opts: { trials?: number; load?: number } = {}) {
+  const result = await runActuationBench(opts);
+  writeResult("actuation.json", result);
+  writeResult("actuation.md", markdown(result));
+  return { result, markdown: markdown(result) };
+}
+
+if (isEntryPoint(import.meta.url)) {
+  console.log((await actuationReport()).markdown);
   process.exit(0);
 }

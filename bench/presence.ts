@@ -3,10 +3,9 @@
  * two-floor center, against a baseline of the same loop doing only JSON.parse of the same
  * lines. Run: `npx tsx bench/presence.ts` (writes bench/results/presence.json).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { SiteConfig, type SiteConfigInput } from "../src/config/schema.js";
 import type { Observation } from "../src/drivers/contract.js";
 import { MemoryTagBindings } from "../src/presence/bindings.js";
@@ -14,6 +13,7 @@ import { PresenceEngine } from "../src/presence/engine.js";
 import { SqlitePresenceStore } from "../src/presence/persist.js";
 import { compileSite, type PresenceSite } from "../src/presence/site.js";
 import { openDatabase } from "../src/store/db.js";
+import { isEntryPoint, measure, median, writeResult, type Timing } from "./lib.js";
 
 const T0 = Date.UTC(2026, 0, 1, 8, 0, 0);
 
@@ -101,20 +101,6 @@ function observe(room: string, tagId: string, at: number, r: () => number): Obse
 
 type Line = { t: number; o: Observation };
 
-/** Wall time and this process's CPU time (user + system): on a shared box the CPU figure is the steadier one. */
-interface Timing {
-  wall: number;
-  cpu: number;
-}
-
-function measure(fn: () => void): Timing {
-  const cpu0 = process.cpuUsage();
-  const wall0 = process.hrtime.bigint();
-  fn();
-  const cpu = process.cpuUsage(cpu0);
-  return { wall: Number(process.hrtime.bigint() - wall0) / 1e9, cpu: (cpu.user + cpu.system) / 1e6 };
-}
-
 /** Feeds one parsed line, ticking once per simulated second as the daemon does. */
 function driver(engine: PresenceEngine): (m: Line) => void {
   let nextTick = T0 + 1000;
@@ -175,7 +161,6 @@ export function runPresenceBench(opts: PresenceBenchOptions = {}) {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const summary = (ts: Timing[], what: string) => {
     const wall = median(ts.map((t) => t.wall));
     const cpu = median(ts.map((t) => t.cpu));
@@ -203,11 +188,11 @@ export function runPresenceBench(opts: PresenceBenchOptions = {}) {
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const result = runPresenceBench();
-  const { sink: _unused, ...report } = result;
-  const out = join(dirname(fileURLToPath(import.meta.url)), "results", "presence.json");
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(JSON.stringify(report, null, 2));
+/** The report without the anti-dead-code sink, as written to bench/results/presence.json. */
+export function presenceReport(opts: PresenceBenchOptions = {}) {
+  const { sink: _unused, ...report } = runPresenceBench(opts);
+  writeResult("presence.json", report);
+  return report;
 }
+
+if (isEntryPoint(import.meta.url)) console.log(JSON.stringify(presenceReport(), null, 2));

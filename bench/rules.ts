@@ -4,10 +4,7 @@
  * through PresenceEngine with the RuleEngine fed by its events (every runtime detector, ticks
  * each simulated second). Run: `npx tsx bench/rules.ts` (writes bench/results/rules.json).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { SiteConfig, type SiteConfigInput } from "../src/config/schema.js";
 import { FakeClock } from "../src/core/clock.js";
 import type { Observation } from "../src/drivers/contract.js";
@@ -20,6 +17,7 @@ import { defaultRuleParams } from "../src/rules/params.js";
 import { createRng } from "../src/sim/random.js";
 import { presenceViewOf, ruleViewProvider } from "../src/rules/presence-view.js";
 import { FakeCenter, T0 } from "../test/rules/fixtures/fake-center.js";
+import { isEntryPoint, measure, median, writeResult, type Timing } from "./lib.js";
 
 type RoomSpec = NonNullable<NonNullable<SiteConfigInput["areas"]>[number]["rooms"]>[number];
 
@@ -101,19 +99,6 @@ function custody(people: number, clock: FakeClock, seed: number) {
   return { center, bindings, tagsOf };
 }
 
-interface Timing {
-  wall: number;
-  cpu: number;
-}
-
-function measure(fn: () => void): Timing {
-  const cpu0 = process.cpuUsage();
-  const wall0 = process.hrtime.bigint();
-  fn();
-  const cpu = process.cpuUsage(cpu0);
-  return { wall: Number(process.hrtime.bigint() - wall0) / 1e9, cpu: (cpu.user + cpu.system) / 1e6 };
-}
-
 /** One pass over the lines; with rules, presence events go to the rule engine after each presence step, as in the daemon. */
 function pass(config: SiteConfig, lines: readonly Line[], people: number, withRules: boolean) {
   const clock = new FakeClock(T0);
@@ -172,7 +157,6 @@ function scenario(config: SiteConfig, people: number, rateHz: number, seconds: n
     last = pass(config, lines, people, true);
     both.push(last.timing);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const summary = (ts: Timing[]) => {
     const cpu = median(ts.map((t) => t.cpu));
     return { cpuSeconds: cpu, wallSeconds: median(ts.map((t) => t.wall)), microsecondsPerObservation: Number(((cpu / total) * 1e6).toFixed(2)) };
@@ -221,10 +205,11 @@ export function runRulesBench(opts: RulesBenchOptions = {}) {
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const report = runRulesBench();
-  const out = join(dirname(fileURLToPath(import.meta.url)), "results", "rules.json");
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(JSON.stringify(report, null, 2));
+/** Runs the bench and writes bench/results/rules.json. */
+export function rulesReport(opts: RulesBenchOptions = {}) {
+  const report = runRulesBench(opts);
+  writeResult("rules.json", report);
+  return report;
 }
+
+if (isEntryPoint(import.meta.url)) console.log(JSON.stringify(rulesReport(), null, 2));

@@ -6,7 +6,6 @@
  *   durable <db> <url> <n>                      EventFactory + Outbox (group commit, FULL) + Uplink
  *   drain   <db> <url>                          Uplink only, over a store that already holds a backlog
  */
-import { pathToFileURL } from "node:url";
 import mqtt from "mqtt";
 import { systemClock } from "../src/core/clock.js";
 import { EventFactory } from "../src/core/events.js";
@@ -15,6 +14,7 @@ import { openDatabase } from "../src/store/db.js";
 import { MetaStore } from "../src/store/meta.js";
 import { Outbox } from "../src/store/outbox.js";
 import { Uplink } from "../src/uplink/uplink.js";
+import { isEntryPoint } from "./lib.js";
 
 export const SITE = "bench";
 export const GATEWAY = "gw-1";
@@ -95,7 +95,7 @@ async function drain(dbPath: string, url: string): Promise<void> {
 }
 
 // Only when run as the worker process (bench/uplink.ts imports the constants above).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isEntryPoint(import.meta.url)) {
   if (mode === "bare") await bare(args[0]!, Number(args[1]), Number(args[2]), Number(args[3]));
   else if (mode === "durable") await durable(args[0]!, args[1]!, Number(args[2]));
   else if (mode === "drain") await drain(args[0]!, args[1]!);

@@ -8,10 +8,10 @@
  *  3. backlog — 1,000,000 events already in the store, drained and acked from a cold start.
  *
  * Publisher and central run in separate processes. Run: `npx tsx bench/uplink.ts [backlog]`
- * (writes bench/results/uplink.json and .md).
+ * or `npm run bench -- uplink [--quick]` (writes bench/results/uplink.json and .md).
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,12 +23,18 @@ import { MetaStore } from "../src/store/meta.js";
 import { Outbox } from "../src/store/outbox.js";
 import { MOSQUITTO_BIN, startMosquitto } from "../test/helpers/mosquitto.js";
 import { Central } from "../test/uplink/central.js";
+import { isEntryPoint, writeResult } from "./lib.js";
 import { GATEWAY, SITE, WINDOW } from "./uplink-worker.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WORKER = join(HERE, "uplink-worker.ts");
-const SUSTAINED_N = 200_000;
-const BACKLOG_N = Number(process.argv[2] ?? 1_000_000);
+
+export interface UplinkBenchOptions {
+  /** Events in the backlog drained from a cold start (default 1,000,000). */
+  backlog?: number;
+  /** Messages in the baseline and in the durable run (default 200,000). */
+  sustained?: number;
+}
 
 function runWorker(...args: string[]): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -48,7 +54,7 @@ function rate(n: number, firstAt: number, lastAt: number): number {
   return Math.round(n / ((lastAt - firstAt) / 1000));
 }
 
-async function baseline(url: string, payloadBytes: number) {
+async function baseline(url: string, payloadBytes: number, n: number) {
   const sub = await mqtt.connectAsync(url, { protocolVersion: 5, clientId: "bench-sub" });
   (sub.stream as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
   let got = 0;
@@ -58,17 +64,17 @@ async function baseline(url: string, payloadBytes: number) {
     sub.on("message", (_t, payload) => {
       JSON.parse(payload.toString()); // central parses every message; so does the baseline
       if (got++ === 0) firstAt = performance.now();
-      if (got === SUSTAINED_N) {
+      if (got === n) {
         lastAt = performance.now();
         resolve();
       }
     }),
   );
   await sub.subscribeAsync("bench/bare", { qos: 1 });
-  const worker = await runWorker("bare", url, String(SUSTAINED_N), String(WINDOW), String(payloadBytes));
+  const worker = await runWorker("bare", url, String(n), String(WINDOW), String(payloadBytes));
   await done;
   await sub.endAsync();
-  return { n: SUSTAINED_N, payloadBytes, ratePerS: rate(SUSTAINED_N, firstAt, lastAt), publisherPubackMs: Math.round(worker.pubackMs as number) };
+  return { n: n, payloadBytes, ratePerS: rate(n, firstAt, lastAt), publisherPubackMs: Math.round(worker.pubackMs as number) };
 }
 
 async function centralRun(url: string, n: number, work: () => Promise<Record<string, unknown>>) {
@@ -86,28 +92,31 @@ async function centralRun(url: string, n: number, work: () => Promise<Record<str
   return { firstAt, lastAt, duplicates: central.duplicates, worker };
 }
 
-async function main() {
+/** Runs the three measurements on one broker and writes bench/results/uplink.json and .md. */
+export async function runUplinkBench(opts: UplinkBenchOptions = {}) {
+  const sustained = opts.sustained ?? 200_000;
+  const backlogN = opts.backlog ?? 1_000_000;
   const dir = mkdtempSync(join(tmpdir(), "bench-uplink-"));
   const broker = await startMosquitto({ extraConf: ["set_tcp_nodelay true", "max_queued_messages 0", `max_inflight_messages ${WINDOW}`].join("\n") });
   const mosquittoVersion = mosquittoVersionText();
   try {
     // An event message as published (envelope + historical/prevHash/hash) is about this big.
     const sample = sampleMessageBytes(dir);
-    console.log(`baseline: bare mqtt.js QoS 1, ${SUSTAINED_N} × ${sample} B …`);
-    const bare = await baseline(broker.url, sample);
+    console.log(`baseline: bare mqtt.js QoS 1, ${sustained} × ${sample} B …`);
+    const bare = await baseline(broker.url, sample, sustained);
     console.log(`  ${bare.ratePerS} msg/s`);
 
-    console.log(`durable: ${SUSTAINED_N} events, outbox + uplink + end-to-end ack …`);
-    const d = await centralRun(broker.url, SUSTAINED_N, () => runWorker("durable", join(dir, "durable.db"), broker.url, String(SUSTAINED_N)));
-    const durable = { n: SUSTAINED_N, ratePerS: rate(SUSTAINED_N, d.firstAt, d.lastAt), producerToAckedMs: Math.round(d.worker.ackedMs as number), duplicates: d.duplicates };
+    console.log(`durable: ${sustained} events, outbox + uplink + end-to-end ack …`);
+    const d = await centralRun(broker.url, sustained, () => runWorker("durable", join(dir, "durable.db"), broker.url, String(sustained)));
+    const durable = { n: sustained, ratePerS: rate(sustained, d.firstAt, d.lastAt), producerToAckedMs: Math.round(d.worker.ackedMs as number), duplicates: d.duplicates };
     console.log(`  ${durable.ratePerS} events/s (${(durable.ratePerS / bare.ratePerS).toFixed(2)} × baseline)`);
 
-    console.log(`backlog: filling ${BACKLOG_N} events …`);
-    const fill = fillBacklog(join(dir, "backlog.db"), BACKLOG_N);
+    console.log(`backlog: filling ${backlogN} events …`);
+    const fill = fillBacklog(join(dir, "backlog.db"), backlogN);
     console.log(`  filled at ${fill.ratePerS} events/s; draining …`);
-    const b = await centralRun(broker.url, BACKLOG_N, () => runWorker("drain", join(dir, "backlog.db"), broker.url));
+    const b = await centralRun(broker.url, backlogN, () => runWorker("drain", join(dir, "backlog.db"), broker.url));
     const drainS = (b.worker.ackedMs as number) / 1000;
-    const backlog = { n: BACKLOG_N, drainSeconds: Math.round(drainS * 10) / 10, ratePerS: Math.round(BACKLOG_N / drainS), fillRatePerS: fill.ratePerS, duplicates: b.duplicates, drainerRssMB: b.worker.rssMB };
+    const backlog = { n: backlogN, drainSeconds: Math.round(drainS * 10) / 10, ratePerS: Math.round(backlogN / drainS), fillRatePerS: fill.ratePerS, duplicates: b.duplicates, drainerRssMB: b.worker.rssMB };
     console.log(`  drained and acked in ${backlog.drainSeconds} s (${backlog.ratePerS} events/s)`);
 
     const result = {
@@ -126,11 +135,9 @@ async function main() {
       durable: { ...durable, ratioToBaseline: Math.round((durable.ratePerS / bare.ratePerS) * 100) / 100 },
       backlog,
     };
-    const out = join(HERE, "results");
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, "uplink.json"), `${JSON.stringify(result, null, 2)}\n`);
-    writeFileSync(join(out, "uplink.md"), markdown(result));
-    console.log(JSON.stringify(result, null, 2));
+    writeResult("uplink.json", result);
+    writeResult("uplink.md", markdown(result));
+    return result;
   } finally {
     await broker.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -187,4 +194,4 @@ Publisher and central in separate processes; central parses every message.
 `;
 }
 
-await main();
+if (isEntryPoint(import.meta.url)) console.log(JSON.stringify(await runUplinkBench({ backlog: Number(process.argv[2] ?? 1_000_000) }), null, 2));
