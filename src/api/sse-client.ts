@@ -39,7 +39,7 @@ export class SseClient {
   private live = false;
   private closed = false;
   private backlog: Frame[] = [];
-  private readonly closeListeners: Array<() => void> = [];
+  private readonly closeListeners = new Set<() => void>();
 
   constructor(
     readonly res: ServerResponse,
@@ -56,9 +56,11 @@ export class SseClient {
     return this.closed;
   }
 
-  onClose(fn: () => void): void {
+  /** Calls `fn` once the connection is closed (at once if it is); returns a function that cancels it. */
+  onClose(fn: () => void): () => void {
     if (this.closed) fn();
-    else this.closeListeners.push(fn);
+    else this.closeListeners.add(fn);
+    return () => this.closeListeners.delete(fn);
   }
 
   /** A committed event from the live path. */
@@ -110,10 +112,11 @@ export class SseClient {
     await new Promise<void>((resolve) => {
       const done = () => {
         this.res.off("drain", done);
+        cancel();
         resolve();
       };
       this.res.once("drain", done);
-      this.onClose(done);
+      const cancel = this.onClose(done);
     });
   }
 
@@ -142,6 +145,8 @@ export class SseClient {
     if (this.closed) return;
     this.closed = true;
     this.backlog = [];
-    for (const fn of this.closeListeners.splice(0)) fn();
+    const listeners = [...this.closeListeners];
+    this.closeListeners.clear();
+    for (const fn of listeners) fn();
   }
 }

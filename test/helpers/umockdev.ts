@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 
 /**
  * Driving real node-hid / onoff against devices faked by umockdev (PROTOCOLS.md §6, §7). The
@@ -43,4 +45,28 @@ export function runUnderUmockdev<T = Record<string, unknown>>(umockdevArgs: read
       }
     });
   });
+}
+
+/**
+ * Sysfs GPIO files as a kernel ≥ 6.6 shows them (global numbering: `chip` starts at `base`, e.g.
+ * gpiochip0 at 512 on a Pi), written under umockdev's testbed root (`$UMOCKDEV_DIR`), which the
+ * child sees as /sys. Lines appear already exported: writing `export` cannot create them there.
+ * Returns the path of `class/gpio` inside the testbed.
+ */
+export async function fakeGpioSysfs(root: string, chip: { name: string; base: number; label: string; lines: readonly number[] }): Promise<string> {
+  const cls = join(root, "sys/class/gpio");
+  const entry = `gpiochip${chip.base}`;
+  for (const dir of [join(cls, entry), join(root, "sys/bus/gpio/devices", chip.name, "gpio", entry)]) {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "base"), `${chip.base}\n`);
+    await writeFile(join(dir, "label"), `${chip.label}\n`);
+  }
+  await writeFile(join(cls, "export"), "");
+  await writeFile(join(cls, "unexport"), "");
+  for (const line of chip.lines) {
+    const dir = join(cls, `gpio${chip.base + line}`);
+    await mkdir(dir, { recursive: true });
+    for (const [file, value] of [["direction", "in"], ["value", "0"], ["edge", "none"], ["active_low", "0"]] as const) await writeFile(join(dir, file), `${value}\n`);
+  }
+  return cls;
 }

@@ -3,35 +3,15 @@
  * umockdev.test.ts: the hid-badge driver from the built-in registry, started by the supervisor
  * on a lease from the transport pool, reading through the real node-hid.
  */
-import { Device } from "../../src/config/schema.js";
-import { systemClock } from "../../src/core/clock.js";
-import { createLogger } from "../../src/core/logger.js";
-import { builtinDrivers } from "../../src/drivers/builtin.js";
-import type { DeviceMessage } from "../../src/drivers/contract.js";
-import { DriverSupervisor } from "../../src/drivers/supervisor.js";
-import { TransportPool } from "../../src/transports/pool.js";
+import { supervisedDevices } from "../helpers/supervised.js";
 
-const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
-const registry = builtinDrivers();
-const pool = new TransportPool({ log, reopen: { initialMs: 20, maxMs: 50 } });
-const messages: DeviceMessage[] = [];
-const supervisor = new DriverSupervisor({
-  registry,
-  clock: systemClock,
-  log,
-  acquire: (d) => pool.acquire(d.id, d.transport),
-  storeFor: () => ({ get: () => undefined, set: () => {} }),
-  onMessage: (_id, _def, m) => void messages.push(m),
-});
-
-const device = Device.parse({
+const { pool, supervisor, messages, device: configured } = supervisedDevices();
+const device = configured({
   id: "sally-port-reader",
   driver: "hid-badge",
   transport: { kind: "hid", vendorId: 0xffff, productId: 0x0035 },
   options: JSON.parse(process.argv[2] ?? "{}"),
 });
-// The config loader leaves options parsed by the driver's schema; do the same here.
-device.options = registry.get("hid-badge")!.optionsSchema.parse(device.options) as Record<string, unknown>;
 
 try {
   await supervisor.startAll([device]);
