@@ -66,6 +66,8 @@ export class FrigateSession {
   handle(d: FrigateDecoded): void {
     switch (d.kind) {
       case "available":
+        // Retained: every reconnect delivers it again; only a change is news.
+        if (d.status === this.frigate) return;
         this.frigate = d.status;
         if (d.status !== "online") this.headcounts.clear();
         this.emit({ type: "state", values: { frigate: d.status } });
