@@ -52,6 +52,8 @@ export class Scenario {
   readonly custody: CustodyService;
   readonly presence: PresenceEngine;
   readonly rules: RuleEngine;
+  // The store is a real file with WAL and synchronous=FULL; on tmpfs its fsyncs cost nothing, and
+  // the scenarios commit often (presence flushes every second, as in the daemon).
   private readonly dir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "scenario-"));
   private readonly db: Db;
   private readonly outbox: Outbox;
