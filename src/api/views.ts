@@ -23,7 +23,7 @@ export interface OccupantView {
 
 interface OccupancyView {
   readonly count: number;
-  readonly byRole: ZoneOccupancy["byRole"];
+  readonly byRole: Readonly<Partial<Record<string, number>>>;
   readonly changedAt: number | null;
   readonly occupants: OccupantView[];
 }
@@ -43,8 +43,11 @@ export function zonesView(deps: Pick<ApiDeps, "config" | "presence" | "custody">
     };
   };
   const occupancy = (z: ZoneOccupancy, only?: (o: Occupant) => boolean): OccupancyView => {
-    const list = only ? z.occupants.filter(only) : z.occupants;
-    return { count: list.length, byRole: z.byRole, changedAt: z.changedAt, occupants: list.map(occupant) };
+    if (!only) return { count: z.count, byRole: z.byRole, changedAt: z.changedAt, occupants: z.occupants.map(occupant) };
+    const list = z.occupants.filter(only);
+    const byRole: Partial<Record<string, number>> = {};
+    for (const o of list) byRole[o.role ?? "unbound"] = (byRole[o.role ?? "unbound"] ?? 0) + 1;
+    return { count: list.length, byRole, changedAt: z.changedAt, occupants: list.map(occupant) };
   };
   return {
     areas: deps.config.areas.map((a) => {
@@ -53,8 +56,10 @@ export function zonesView(deps: Pick<ApiDeps, "config" | "presence" | "custody">
         id: a.id,
         ...(a.name !== undefined && { name: a.name }),
         type: a.type,
-        // The area's total counts everyone in its rooms; its occupant list holds those in no room.
+        // The area's total and totalByRole count everyone in it, its rooms included; count, byRole
+        // and occupants are about those located in the area but in none of its rooms.
         total: all.count,
+        totalByRole: all.byRole,
         ...occupancy(all, (o) => o.zoneId === a.id),
         rooms: a.rooms.map((r) => ({
           id: r.id,

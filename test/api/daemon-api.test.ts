@@ -184,6 +184,8 @@ describe("occupancy and metrics", () => {
     await rig.walk("0a0b", 2, 10, inRegistration, "the detainee in the registration room on /api/zones");
 
     const zones = (await rig.get("/api/zones")).body;
+    const reception = zones.areas.find((a: { id: string }) => a.id === "reception");
+    expect(reception).toMatchObject({ total: 1, totalByRole: { detainee: 1 }, count: 0, byRole: {}, occupants: [] });
     const room = zones.areas.flatMap((a: { rooms: unknown[] }) => a.rooms).find((r: { id: string }) => r.id === "registration");
     expect(room).toMatchObject({ type: "registration", count: 1, byRole: { detainee: 1 } });
     expect(room.shapes[0].polygon.length).toBeGreaterThanOrEqual(3);
