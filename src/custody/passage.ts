@@ -17,7 +17,7 @@ export class CustodyPassagePolicy implements PassagePolicy {
     private readonly isAreaExit: (zoneId: string) => boolean,
   ) {}
 
-  mayPass(personId: string, _doorId: string, fromZone: string, toZone: string): PassageVerdict {
+  mayPass(personId: string, _doorId: string, fromZone: string, toZone: string, _now: number): PassageVerdict {
     const person = this.custody.person(personId);
     if (!person) return deny("UNKNOWN_PERSON");
     if (person.role !== "detainee") return allow("NOT_IN_CUSTODY");
