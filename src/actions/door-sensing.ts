@@ -87,7 +87,7 @@ export function applyAvailability(ctx: StepCtx, deviceId: string, online: boolea
       });
     } else if (all) {
       ctx.patch(doorId, { online: true }, "online");
-      ctx.clear(alarmKey("DOOR_OFFLINE", doorId), "controller back online");
+      ctx.clearAny(alarmKey("DOOR_OFFLINE", doorId), "controller back online");
     }
   }
   const commsKey = alarmKey("DOOR_COMMS_LOST", deviceId);
@@ -102,7 +102,7 @@ export function applyAvailability(ctx: StepCtx, deviceId: string, online: boolea
       data: { deviceId, doorIds },
     });
   } else if (online) {
-    ctx.clear(commsKey, "controller back online");
+    ctx.clearAny(commsKey, "controller back online");
     // Readings it sent while we still had it offline are newer than the outage: they count.
     if (Object.keys(pending).length > 0) applyPoints(ctx, deviceId, pending);
   }

@@ -114,6 +114,15 @@ export class StepCtx {
     if (!this.isRaised(r.dedupKey)) this.raise(r);
   }
 
+  /**
+   * Clear even when this process did not raise it: an alarm raised before a restart is still
+   * open in the (persisted) alarm lifecycle, and only the returning sensor can end it.
+   */
+  clearAny(dedupKey: string, reason: string): void {
+    if (this.raised[dedupKey]) return this.clear(dedupKey, reason);
+    this.alarms.push({ kind: "clear", dedupKey, reason });
+  }
+
   clear(dedupKey: string, reason: string): void {
     if (!this.raised[dedupKey]) return;
     const { [dedupKey]: _gone, ...rest } = this.raised;

@@ -11,6 +11,9 @@ import type { Wiring } from "./wiring.js";
  */
 export function driversComponent(w: Wiring): Component {
   const normalizer = new DeviceMessageNormalizer(`${w.topicScope.base}/${w.topicScope.gatewayId}`);
+  // While the daemon stops, drivers report their devices offline: true, but not a door fault.
+  // The door engine keeps its last state instead of raising DOOR_OFFLINE for our own shutdown.
+  let stopping = false;
   return {
     name: "drivers",
     start: async () => {
@@ -23,14 +26,18 @@ export function driversComponent(w: Wiring): Component {
         onMessage: (deviceId, def, msg) => {
           const out = normalizer.normalize(deviceId, def, msg, w.clock.now());
           if (out.observation) w.presence.ingest(out.observation.observation, out.observation.receivedAt, out.observation.source);
-          w.actions.onDeviceMessage(deviceId, msg);
+          // The device's own events first, so a DOOR_STATE a device change causes follows it in seq.
           if (out.events.length > 0) w.pipeline.record(out.events);
+          if (!stopping) w.actions.onDeviceMessage(deviceId, msg);
           w.pipeline.publishLocal(out.local);
         },
       });
       await w.supervisor.startAll(w.config.devices);
     },
-    stop: () => w.supervisor.stopAll(Math.max(500, w.config.shutdownTimeoutMs / 2)),
+    stop: () => {
+      stopping = true;
+      return w.supervisor.stopAll(Math.max(500, w.config.shutdownTimeoutMs / 2));
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import { DaemonRig, gapless, story } from "./harness.js";
  * chained across both, and what custody and the rules decided before is still there.
  */
 const rig = new DaemonRig();
+const events0 = (r: DaemonRig) => r.applied();
 beforeAll(() => rig.start(), 20_000);
 afterAll(() => rig.stop(), 20_000);
 
@@ -40,6 +41,10 @@ describe("daemon restart on the same store", () => {
     // So are the rules' open alarms: the same alarm, still raised.
     expect(d.rules.openAlarms().map((a) => a.alarmId)).toEqual(expect.arrayContaining(openBefore));
     expect(d.rules.alarm(alarm.payload.alarmId as string)).toMatchObject({ type: "ESCAPE_ATTEMPT", state: "raised" });
+    // Our own clean stop is not a door fault: no door or controller alarm is left open by it.
+    const doorFaults = () => d.rules.openAlarms().filter((a) => a.type === "DOOR_OFFLINE" || a.type === "DOOR_COMMS_LOST");
+    await central.waitFor("door controllers back online after the restart", () => doorFaults().length === 0, 5000);
+    expect(events0(rig).filter((e) => e.type === "ALARM_RAISED" && /DOOR_OFFLINE|DOOR_COMMS_LOST/.test(String(e.payload.alarmType)))).toEqual([]);
 
     // The tag still belongs to p-7, and presence remembers where she was.
     await rig.walk("0b07", 31, 9.5, () => rig.applied().slice(before).some((e) => story(e) === "ZONE_ENTER p-7 corridor"), "ZONE_ENTER corridor after the restart");
