@@ -22,7 +22,7 @@ const ByBasis = <T extends z.ZodType>(t: T) => z.partialRecord(Basis, t);
 const Hour = z.number().int().min(0).max(23);
 
 const RuleParams = {
-  R03: z.object({
+  R03: z.strictObject({
     futureToleranceS: z.number().nonnegative().optional(),
     limitsH: ByBasis(Hours).optional(),
     mayBeDetainedH: Hours.optional(),
@@ -34,11 +34,11 @@ const RuleParams = {
     childUnderYears: z.number().int().positive().optional(),
     elderlyFromYears: z.number().int().positive().optional(),
   }),
-  R07: z.object({ bases: z.array(Basis).optional() }),
-  R09: z.object({ specialFlags: z.array(Flag).optional(), minorAge: z.number().int().positive().optional() }),
-  R28: z.object({ mode: z.enum(["off", "warn", "block"]).optional(), steps: z.array(Step).optional() }),
-  R29: z.object({ nightReleaseFromHour: Hour.optional(), nightReleaseToHour: Hour.optional() }),
-  R31: z.object({ gapH: Hours.optional(), bases: z.array(Basis).optional() }),
+  R07: z.strictObject({ bases: z.array(Basis).optional() }),
+  R09: z.strictObject({ specialFlags: z.array(Flag).optional(), minorAge: z.number().int().positive().optional() }),
+  R28: z.strictObject({ mode: z.enum(["off", "warn", "block"]).optional(), steps: z.array(Step).optional() }),
+  R29: z.strictObject({ nightReleaseFromHour: Hour.optional(), nightReleaseToHour: Hour.optional() }),
+  R31: z.strictObject({ gapH: Hours.optional(), bases: z.array(Basis).optional() }),
 } as const;
 
 export interface CustodyParams {

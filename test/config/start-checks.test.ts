@@ -107,3 +107,12 @@ describe("the CLI on start-time mistakes", () => {
     expect(existsSync(join(store, ".."))).toBe(true);
   });
 });
+
+describe("custody rule parameters are strict", () => {
+  it("reports a misspelt custody key instead of ignoring it", async () => {
+    const { custodyParamIssues } = await import("../../src/custody/params.js");
+    const issues = custodyParamIssues({ R03: { limitH: 10 } });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.path).toMatch(/^rules\.R03/);
+  });
+});
