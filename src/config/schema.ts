@@ -254,15 +254,61 @@ export const LocalApi = z.strictObject({
   tokens: z.array(z.strictObject({ name: z.string(), token: SecretRef, role: z.enum(["viewer", "operator", "admin"]) })).default([]),
 });
 
-export const Simulation = z.strictObject({
-  enabled: z.boolean().default(false),
-  detainees: z.number().int().min(0).max(500).default(4),
-  officers: z.number().int().min(0).max(500).default(4),
-  /** Time multiplier: 60 runs one simulated minute per real second, a 2-hour custody in 2 minutes. */
-  speed: z.number().positive().default(60).describe("time multiplier: 60 = one simulated minute per real second"),
-  rateHz: z.number().positive().max(50).default(2),
-  seed: z.number().int().default(1),
-});
+/** A detainee of the simulation by arrival order: 1 is the first to arrive (person detainee-1-1). */
+const SimDetainee = z.number().int().min(1).describe("detainee number: 1 is the first to arrive; applies to their first visit");
+
+/**
+ * Deliberate incidents of the demo: the simulated people and the demo operator do something
+ * wrong, and the alarm comes out of the real chain (positions → driver → presence → rules).
+ * Durations are simulated minutes.
+ */
+export const SimIncident = z.discriminatedUnion("kind", [
+  z
+    .strictObject({
+      kind: z.literal("co_case_holding"),
+      detainees: z.tuple([SimDetainee, SimDetainee]),
+      togetherMin: z.number().positive().default(20).describe("both stay in the holding room at least this long together"),
+    })
+    .describe("two detainees of one case; the operator overrides the same-case refusal and holds them in one room (R10 CO_CASE_CONTACT)"),
+  z
+    .strictObject({
+      kind: z.literal("single_officer_interrogation"),
+      detainee: SimDetainee,
+      afterMin: z.number().min(0).default(5).describe("the second officer leaves this long after the interrogation starts"),
+      aloneMin: z.number().positive().default(40).describe("the interrogation goes on at least this long with one officer"),
+    })
+    .describe("the second officer leaves the interrogation room (R13 SINGLE_OFFICER_INTERROGATION)"),
+  z
+    .strictObject({
+      kind: z.literal("overdue_holding"),
+      detainee: SimDetainee,
+    })
+    .describe("到案时间 lies so far back (继续盘问, brought in from another unit) that the custody clock passes its warning while the detainee waits in holding, kept there until the warning is out (R04 CUSTODY_TIME_WARNING)"),
+]);
+export type SimIncident = z.infer<typeof SimIncident>;
+
+export const Simulation = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    detainees: z.number().int().min(0).max(500).default(4),
+    officers: z.number().int().min(0).max(500).default(4),
+    /** Time multiplier: 60 runs one simulated minute per real second, a 2-hour custody in 2 minutes. */
+    speed: z.number().positive().default(60).describe("time multiplier: 60 = one simulated minute per real second"),
+    rateHz: z.number().positive().max(50).default(2),
+    /** Walking is not sped up like stays are: a viewer should still see people cross the corridor. */
+    walkSpeedup: z.number().positive().max(50).default(4).describe("people walk at most this many times faster than in real life (never faster than speed)"),
+    seed: z.number().int().default(1),
+    incidents: z.array(SimIncident).max(16).default([]).describe("deliberate incidents that provoke alarms"),
+  })
+  .superRefine((s, ctx) => {
+    s.incidents.forEach((inc, i) => {
+      const refs: Array<[number, PropertyKey[]]> = inc.kind === "co_case_holding" ? inc.detainees.map((n, j) => [n, ["detainees", j]]) : [[inc.detainee, ["detainee"]]];
+      for (const [n, at] of refs) {
+        if (n > s.detainees) ctx.addIssue({ code: "custom", path: ["incidents", i, ...at], message: `there are only ${s.detainees} simulated detainees` });
+      }
+      if (inc.kind === "co_case_holding" && inc.detainees[0] === inc.detainees[1]) ctx.addIssue({ code: "custom", path: ["incidents", i, "detainees"], message: "two different detainees" });
+    });
+  });
 
 export const SiteConfig = z.strictObject({
   version: z.literal(1),
@@ -286,7 +332,7 @@ export const SiteConfig = z.strictObject({
   localBroker: LocalBroker.default({ mode: "embedded", host: "127.0.0.1", port: 1883, baseTopic: "edc" }),
   uplink: Uplink.default({ enabled: false, centralHostId: "central", sessionExpiryS: 86_400 }),
   api: LocalApi.default({ enabled: false, host: "127.0.0.1", port: 8080, tokens: [] }),
-  simulation: Simulation.default({ enabled: false, detainees: 4, officers: 4, speed: 60, rateHz: 2, seed: 1 }),
+  simulation: Simulation.default({ enabled: false, detainees: 4, officers: 4, speed: 60, rateHz: 2, walkSpeedup: 4, seed: 1, incidents: [] }),
   shutdownTimeoutMs: z.number().int().positive().default(4000),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;
