@@ -84,9 +84,18 @@ export class FloorPlan {
    * corridor are left towards its nearest point. Without corridors it is a straight line.
    */
   route(a: Spot, b: Spot): Spot[] {
+    const { toDoor, rest } = this.routeToDoor(a, b);
+    return [...toDoor, ...rest];
+  }
+
+  /**
+   * The same route cut at the target room's door: `toDoor` ends on the corridor side of it,
+   * `rest` goes through the door to `b`. Without a corridor between, `toDoor` is the whole way.
+   */
+  routeToDoor(a: Spot, b: Spot): { toDoor: Spot[]; rest: Spot[] } {
     const ra = this.roomAt(a);
     const rb = this.roomAt(b);
-    if ((ra && ra === rb && ra.type !== "corridor") || this.corridors.length === 0) return [b];
+    if ((ra && ra === rb && ra.type !== "corridor") || this.corridors.length === 0) return { toDoor: [b], rest: [] };
     const out = this.toCorridor(a, ra);
     const into = this.toCorridor(b, rb).reverse();
     const from = out.at(-1)!;
@@ -97,8 +106,8 @@ export class FloorPlan {
       const via = detourVia(corridor, from.p, to.p);
       if (via) path.push({ p: via, floor: to.floor });
     }
-    path.push(...into, b);
-    return path;
+    path.push(to);
+    return { toDoor: path, rest: [...into.slice(1), b] };
   }
 
   /**

@@ -15,6 +15,11 @@ export interface FlowStep {
   readonly officers: number;
   /** One detainee per room at a time (interrogation). */
   readonly exclusive?: boolean;
+  /**
+   * Release at this room's door: the exit is recorded there and the wristband comes off, so the
+   * person walks out through the room untracked (neither bound nor a loose band in the area).
+   */
+  readonly handover?: boolean;
 }
 
 export const DETAINEE_FLOW: readonly FlowStep[] = [
@@ -25,11 +30,15 @@ export const DETAINEE_FLOW: readonly FlowStep[] = [
   { name: "holding", roomTypes: ["holding", "waiting"], minutes: 25, officers: 0 },
   { name: "interrogation", roomTypes: ["interrogation", "interview"], minutes: 45, officers: 2, exclusive: true },
   { name: "holding", roomTypes: ["holding", "waiting"], minutes: 20, officers: 0 },
-  { name: "exit", roomTypes: ["exit", "sally_port"], minutes: 3, officers: 1 },
+  { name: "exit", roomTypes: ["exit", "sally_port"], minutes: 3, officers: 1, handover: true },
 ];
 
-/** Where detainees are brought in, and where officers wait between tasks. */
-export const ENTRY_ROOM_TYPES: readonly RoomType[] = ["sally_port", "exit"];
+/**
+ * Where detainees are brought in, and where officers wait between tasks. The registration desk
+ * comes first: the band is put on and bound there, before the secure area (R01), and a band
+ * handed out again starts its new session outside any escape room (R17).
+ */
+export const ENTRY_ROOM_TYPES: readonly RoomType[] = ["registration", "sally_port", "exit"];
 export const OFFICER_HOME_TYPES: readonly RoomType[] = ["office", "control_room"];
 
 /** The steps a site can perform: steps without any room of their types are left out. */

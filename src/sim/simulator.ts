@@ -6,9 +6,12 @@ import { systemClock, type Clock, type TimerHandle } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { planFlow } from "./flow.js";
 import { FloorPlan, type PlanRoom } from "./floorplan.js";
+import { WorldForecast } from "./forecast.js";
 import { distance } from "./geometry.js";
+import { planIncidents, type IncidentPlan } from "./incidents.js";
 import { createPeople, type SimPeople } from "./people.js";
 import { rssiAt, SimPublisher } from "./publisher.js";
+import { startSimRecorders } from "./recorders.js";
 import { createRng } from "./random.js";
 import { CustodyWorld, type SimTransition } from "./world.js";
 
@@ -20,18 +23,28 @@ export interface SimulatorOptions {
   /** Defaults to `config.simulation.seed`. */
   seed?: number;
   /**
-   * Walking is shown at most this many times faster than real life (default 4), so a viewer sees
-   * people cross the corridor even when the custody clock runs at 60×. Infinity: walk on sim time.
+   * Walking is shown at most this many times faster than real life (default
+   * `simulation.walkSpeedup`), so a viewer sees people cross the corridor even when the custody
+   * flow runs at 60×. Infinity: walk on sim time.
    */
   maxWalkSpeedup?: number;
   onTransition?: (t: SimTransition) => void;
 }
 
 export interface RunningSimulator {
+  readonly config: SiteConfig;
   /** The wristbands and officer tags the simulator publishes, for binding them in a demo. */
   readonly people: SimPeople;
+  /** The incident plans of `simulation.incidents`, by person id (first visits). */
+  readonly incidents: ReadonlyMap<string, IncidentPlan>;
   /** Also called for every custody-flow step (registration, holding, exit …); returns unsubscribe. */
   onTransition(cb: (t: SimTransition) => void): () => void;
+  /** Real milliseconds that `simMs` of simulated time take. */
+  realMs(simMs: number): number;
+  /** A visit's transitions, past and to come, up to leaving or a simulated day ahead of now. */
+  forecast(personId: string): readonly SimTransition[];
+  /** Ends, after `afterMs` real ms, a holding stay the incident plan keeps going until the operator acts. */
+  endHold(personId: string, afterMs?: number): void;
   stop(): Promise<void>;
 }
 
@@ -69,6 +82,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   const plan = new FloorPlan(config);
   const flow = planFlow((t) => plan.hasType(t));
   const people = createPeople(sim);
+  const incidents = planIncidents(sim.incidents);
+  const worldPlans = new Map([...incidents].map(([id, p]) => [id, p.world]));
   const src = sources(config, plan);
   const noise = createRng(seed ^ 0x5eed);
   const battery = new Map<string, number>();
@@ -80,6 +95,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     queueQoSZero: false,
   });
   const pub = new SimPublisher(client, src.dwm, src.espresense);
+  const recorders = await startSimRecorders(client, config);
   const status = (tagId: string, present: boolean): void => {
     const b = Math.max(5, (battery.get(tagId) ?? noise.range(70, 100)) - noise.range(0, 2));
     battery.set(tagId, b);
@@ -92,6 +108,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     flow,
     people,
     rng: createRng(seed),
+    jitterRng: createRng(seed ^ 0x71773e),
+    plans: worldPlans,
     onTransition: (t) => {
       log.debug({ ...t }, "sim transition");
       if (t.step === "arrived" || t.step === "left") status(t.tagId, t.step === "arrived");
@@ -102,11 +120,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
 
   const periodMs = 1000 / sim.rateHz;
   const dtSim = periodMs * sim.speed;
-  const walkMs = Math.min(dtSim, periodMs * (opts.maxWalkSpeedup ?? 4));
+  const walkMs = Math.min(dtSim, periodMs * (opts.maxWalkSpeedup ?? sim.walkSpeedup));
+  const forecast = new WorldForecast((onTransition) => new CustodyWorld({ plan, flow, people, rng: createRng(seed), plans: worldPlans, onTransition }), dtSim, walkMs);
   const bleEvery = Math.max(1, Math.round(sim.rateHz));
   let superFrame = 0;
   let timer: TimerHandle | undefined;
   let stopped = false;
+  const holds = new Set<TimerHandle>();
 
   for (const o of people.officers) status(o.tagId, true);
   for (const n of src.bleNodes) pub.nodeStatus(n.id, true);
@@ -143,16 +163,29 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   );
 
   return {
+    config,
     people,
+    incidents,
     onTransition(cb) {
       listeners.add(cb);
       return () => listeners.delete(cb);
+    },
+    realMs: (simMs) => simMs / sim.speed,
+    forecast: (personId) => forecast.visit(personId, world.now + 24 * 3_600_000),
+    endHold(personId, afterMs = 0) {
+      const t = clock.setTimeout(() => {
+        holds.delete(t);
+        world.endHold(personId);
+      }, Math.max(0, afterMs));
+      holds.add(t);
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       if (timer) clock.clearTimeout(timer);
+      for (const t of holds) clock.clearTimeout(t);
       for (const n of src.bleNodes) pub.nodeStatus(n.id, false);
+      recorders.stop();
       await client.endAsync(!client.connected);
       log.info("simulator stopped");
     },

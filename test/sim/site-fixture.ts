@@ -47,5 +47,8 @@ export function testSite(simulation: Partial<SiteConfigInput["simulation"]> = {}
   });
 }
 
-/** Room types a detainee passes in this site, entrance to exit (corridor left out). */
-export const EXPECTED_FLOW = ["exit", "registration", "search", "capture", "holding", "interrogation", "holding", "exit"];
+/**
+ * Room types a detainee's band is seen in, brought to registration to leaving (corridor left
+ * out). The band comes off at the exit door, so the exit room itself is not among them.
+ */
+export const EXPECTED_FLOW = ["registration", "search", "capture", "holding", "interrogation", "holding"];

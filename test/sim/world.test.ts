@@ -30,9 +30,16 @@ function run(detainees: number, officers: number, seed: number, simMinutes: numb
 describe("custody flow model", () => {
   it("walks one detainee through the whole flow in order, escorted, and lets them leave", () => {
     const { plan, transitions, samples } = run(1, 2, 7, 240);
-    const visit = transitions.filter((t) => t.personId === "detainee-1-1");
+    const visit = transitions.filter((t) => t.personId === "detainee-1-1" && t.kind !== "departing");
     expect(visit.map((t) => t.step)).toEqual(["arrived", "registration", "search", "capture", "holding", "interrogation", "holding", "exit", "left"]);
-    expect(visit.slice(0, -1).map((t) => plan.room(t.roomId!)!.type)).toEqual(EXPECTED_FLOW);
+    expect(visit.map((t) => t.kind)).toEqual(["arrived", ...Array<string>(7).fill("reached"), "left"]);
+    expect(visit.slice(0, -2).map((t) => plan.room(t.roomId!)!.type)).toEqual(["registration", ...EXPECTED_FLOW]);
+    expect(plan.room(visit.at(-2)!.roomId!)!.type).toBe("exit");
+    // The escort: one officer receives the detainee, two search and question, none stay in holding.
+    expect(visit.map((t) => t.officerIds.length)).toEqual([1, 1, 2, 1, 0, 2, 0, 1, 0]);
+    // Every step is announced when the detainee is led off towards it, with the room.
+    const departing = transitions.filter((t) => t.personId === "detainee-1-1" && t.kind === "departing");
+    expect(departing.map((t) => [t.step, t.roomId])).toEqual(visit.slice(1, -1).map((t) => [t.step, t.roomId]));
     // Interrogation: the detainee and two officers in the same room at some sample.
     const together = samples.some((ps) => {
       const d = ps.find((p) => p.role === "detainee");
