@@ -6,14 +6,15 @@ import { checkConfigCommand } from "../../src/config/check.js";
 import { loadConfig } from "../../src/config/load.js";
 import { ConfigError, ExitCode, type ConfigIssue } from "../../src/core/errors.js";
 import { dwm1001 } from "../../devices/dwm1001/definition.js";
+import { frigate } from "../../devices/frigate/definition.js";
 import { modbusRelay } from "../../devices/modbus-relay/definition.js";
 import { osdp } from "../../devices/osdp/definition.js";
 import { pelco } from "../../devices/pelco/definition.js";
 import { fakeRegistry } from "../fixtures/config/fake-drivers.js";
 
 const DEMO = "config/demo-center.yaml";
-/** The demo's serial devices are checked by their real drivers. */
-const demoRegistry = () => fakeRegistry(dwm1001, modbusRelay, pelco, osdp);
+/** The demo's serial devices and its recorder are checked by their real drivers. */
+const demoRegistry = () => fakeRegistry(dwm1001, modbusRelay, pelco, osdp, frigate);
 const THREE_MISTAKES = "test/fixtures/config/three-mistakes.yaml";
 const dir = mkdtempSync(join(tmpdir(), "custody-edge-config-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,13 +62,15 @@ describe("the demo config", () => {
       ["ble-gw", "rtls-mqtt", { format: "espresense", prefix: "espresense", maxPayloadBytes: 65_536 }],
     ]);
     // simulated serial devices on in-process lines
-    expect(config.devices.slice(2).map((d) => [d.id, d.driver, d.transport.kind === "serial" && d.transport.path])).toEqual([
+    expect(config.devices.filter((d) => d.transport.kind === "serial").map((d) => [d.id, d.driver, d.transport.kind === "serial" && d.transport.path])).toEqual([
       ["uwb-desk", "dwm1001", "sim:dwm1001"],
       ["door-io-1", "modbus-relay", "sim:rs485-doors"],
       ["cam-corridor", "pelco", "sim:rs485-ptz"],
       ["cam-sally-port", "pelco", "sim:rs485-ptz"],
       ["osdp-sally", "osdp", "sim:rs485-osdp"],
     ]);
+    // the interrogation rooms' recorder, answered by the simulator
+    expect(config.devices.find((d) => d.driver === "frigate")).toMatchObject({ id: "nvr", transport: { kind: "mqtt" } });
     expect(config.doors.find((d) => d.id === "holding-1-door")).toMatchObject({
       lock: { device: "door-io-1", point: "holding-1-strike" },
       contact: { device: "door-io-1", point: "holding-1-contact" },
@@ -83,7 +86,7 @@ describe("the demo config", () => {
     const out = collect();
     const err = collect();
     expect(checkConfigCommand(DEMO, demoRegistry(), out, err)).toBe(ExitCode.OK);
-    expect(out.text()).toBe(`✔ ${DEMO}: haining-demo / gw-01 OK — 3 areas, 11 rooms, 13 doors, 7 devices\n`);
+    expect(out.text()).toBe(`✔ ${DEMO}: haining-demo / gw-01 OK — 3 areas, 11 rooms, 13 doors, 8 devices\n`);
     expect(err.text()).toBe("");
   });
 });
