@@ -19,7 +19,7 @@ const OVERDUE_BASIS = "continued_questioning";
 const OVERDUE_WARNING_AFTER_MS = 8_000;
 /** … and the desk notices and ends the hold this long later (the rules look at clocks every 10 s). */
 const OVERDUE_NOTICED_AFTER_MS = 12_000;
-const SAME_CASE_REASON = "holding-1 is the only adult holding room; co-case suspects held together under camera watch until transfer";
+const sameCaseReason = (roomId: string) => `no other holding room for adult men: co-case suspects held together in ${roomId} under camera watch until transfer`;
 
 /** What the desk knows about a detainee's visit. */
 interface Visit {
@@ -32,11 +32,11 @@ interface Visit {
 
 /**
  * Plays the operator's part in the demo through the custody command API: registers and binds
- * each detainee at the entrance before they set foot in the secure area, records the security
- * check with the officers who did it, belongings, information capture, assigns and releases the
- * holding room before the detainee is led there or away, starts and ends interrogations with the
- * officers in the room, verifies the record, logs a meal, and records the exit at the exit door,
- * which unbinds the band. The incidents of `simulation.incidents` are done the same way: an
+ * each detainee at the registration desk, before they set foot in the secure area; records the
+ * security check with the officers who did it, belongings and information capture; assigns and
+ * releases the holding room before the detainee is led there or away; starts and ends
+ * interrogations with the officers in the room and the room's recorder channels; verifies the
+ * record, logs a meal, and records the exit at the exit door, which unbinds the band. The incidents of `simulation.incidents` are done the same way: an
  * override with a reason, an arrival time (到案时间) given as the transferring unit reported it.
  */
 export function driveCustodyFromSimulation(sim: RunningSimulator, custody: CustodyService, clock: Clock, log: Logger): void {
@@ -80,12 +80,12 @@ export function driveCustodyFromSimulation(sim: RunningSimulator, custody: Custo
       caseNos: [plan?.operator.caseNo ?? `case-${id}`],
       arrestingOfficerIds: t.officerIds,
     });
+    // The world keeps an overdue detainee in holding until the desk notices (at once, if there is no incident after all).
+    if (plan?.operator.overdue) sim.endHold(id, registered.status === "ok" && overdue ? overdue.noticedAt - clock.now() : 0);
     if (registered.status !== "ok") return;
-    if (plan?.operator.overdue && !overdue) sim.endHold(id);
     if (overdue) {
       // Fed before the transfer: the clock is the incident, not a missed meal (R24).
       desk.run("welfare", { personId: id, kind: "meal", note: "fed at the transferring unit" });
-      sim.endHold(id, overdue.noticedAt - clock.now());
       log.info({ personId: id, arrivalAt: new Date(overdue.arrivalAt).toISOString(), warningAt: new Date(overdue.warningAt).toISOString() }, "demo incident: arrival time far in the past");
     }
     desk.run("bind", { personId: id, tagIds: [t.tagId] });
@@ -131,7 +131,7 @@ export function driveCustodyFromSimulation(sim: RunningSimulator, custody: Custo
     if (t.step === "holding" && t.roomId !== undefined) {
       const args = { personId: id, roomId: t.roomId };
       const accept = v.plan?.operator.overrideSameCase ? ["same_case"] : [];
-      if (desk.runOverriding("assign_holding", args, accept, SAME_CASE_REASON).status === "ok") v.holdingRoomId = t.roomId;
+      if (desk.runOverriding("assign_holding", args, accept, sameCaseReason(t.roomId)).status === "ok") v.holdingRoomId = t.roomId;
     }
     if (t.step === "exit" && v.belongingsStored) desk.run("record_step", { personId: id, step: "belongings_returned", signed: true });
   }

@@ -6,6 +6,7 @@ import type { EventEnvelope } from "../../src/core/envelope.js";
 import { builtinDrivers } from "../../src/drivers/builtin.js";
 import { startDaemon, type Daemon } from "../../src/main.js";
 import { demoConfigCopy } from "../helpers/cli.js";
+import { NORMAL_VISIT } from "./normal-visit.js";
 
 /**
  * The demo as a newcomer starts it: the real daemon on the demo config (its own broker port and
@@ -83,24 +84,7 @@ describe("the demo shows its incidents as alarms and nothing else", () => {
 
       // That detainee went through the whole flow, recorded step by step by the demo desk.
       const visit = events.filter((e) => e.personId === NORMAL && e.category !== "location" && e.category !== "alarm").map((e) => e.type);
-      expect(visit).toEqual([
-        "PERSON_REGISTERED",
-        "TAG_BOUND",
-        "SECURITY_CHECK_DONE",
-        "BELONGINGS_STORED",
-        "INFO_COLLECTED",
-        "HOLDING_ASSIGNED",
-        "WELFARE_LOGGED",
-        "HOLDING_RELEASED",
-        "INTERROGATION_STARTED",
-        "INTERROGATION_ENDED",
-        "RECORD_VERIFIED",
-        "HOLDING_ASSIGNED",
-        "HOLDING_RELEASED",
-        "BELONGINGS_RETURNED",
-        "TAG_UNBOUND",
-        "PERSON_EXITED",
-      ]);
+      expect(visit).toEqual(NORMAL_VISIT);
       // Bound before the band was ever located; searched and questioned by two officers, on record.
       const of = (type: string) => events.find((e) => e.personId === NORMAL && e.type === type)!;
       const firstSeen = events.find((e) => e.type === "ZONE_ENTER" && e.payload.tagId === "1003" && e.seq > of("PERSON_REGISTERED").seq);

@@ -1,0 +1,19 @@
+/** The lifecycle events the demo desk records for a detainee with no incident, in order. */
+export const NORMAL_VISIT = [
+  "PERSON_REGISTERED",
+  "TAG_BOUND",
+  "SECURITY_CHECK_DONE",
+  "BELONGINGS_STORED",
+  "INFO_COLLECTED",
+  "HOLDING_ASSIGNED",
+  "WELFARE_LOGGED",
+  "HOLDING_RELEASED",
+  "INTERROGATION_STARTED",
+  "INTERROGATION_ENDED",
+  "RECORD_VERIFIED",
+  "HOLDING_ASSIGNED",
+  "HOLDING_RELEASED",
+  "BELONGINGS_RETURNED",
+  "TAG_UNBOUND",
+  "PERSON_EXITED",
+];
