@@ -112,7 +112,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     plans: worldPlans,
     onTransition: (t) => {
       log.debug({ ...t }, "sim transition");
-      if (t.step === "arrived" || t.step === "left") status(t.tagId, t.step === "arrived");
+      if (t.kind === "arrived" || t.kind === "left") status(t.tagId, t.kind === "arrived");
       opts.onTransition?.(t);
       for (const l of listeners) l(t);
     },
@@ -158,7 +158,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   };
   timer = clock.setTimeout(tick, periodMs);
   log.info(
-    { detainees: people.detainees.length, officers: people.officers.length, steps: flow.map((s) => s.name), speed: sim.speed, rateHz: sim.rateHz, seed },
+    { detainees: people.detainees.length, officers: people.officers.length, steps: flow.map((s) => s.name), speed: sim.speed, rateHz: sim.rateHz, walkSpeedup: walkMs / periodMs, seed },
     "simulator started",
   );
 
@@ -176,6 +176,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       const t = clock.setTimeout(() => {
         holds.delete(t);
         world.endHold(personId);
+        forecast.endHold(personId, world.now);
       }, Math.max(0, afterMs));
       holds.add(t);
     },

@@ -52,7 +52,11 @@ function simulated(clock: FakeClock) {
     onTransition: (cb) => (listeners.add(cb), () => listeners.delete(cb)),
     realMs: (simMs) => simMs / sim.speed,
     forecast: (id) => forecast.visit(id, world.now + 24 * HOUR),
-    endHold: (id, afterMs = 0) => void clock.setTimeout(() => world.endHold(id), afterMs),
+    endHold: (id, afterMs = 0) =>
+      void clock.setTimeout(() => {
+        world.endHold(id);
+        forecast.endHold(id, world.now);
+      }, afterMs),
     stop: async () => {},
   };
   const tick = () => {
