@@ -43,7 +43,10 @@ export function driveCustodyFromSimulation(sim: RunningSimulator, custody: Custo
   const desk = new DemoDesk(custody, clock, log);
   const visits = new Map<string, Visit>();
 
-  closeLeftovers(sim, custody, desk);
+  // The demo's people leave with it: a later start finds no one in custody (nor a session left
+  // open while the recorders go down with the daemon). After a crash they are closed at start.
+  closeDemoSessions(sim, custody, desk, "demo restarted");
+  sim.onStop(() => closeDemoSessions(sim, custody, desk, "demo stopped"));
   for (const o of sim.people.officers) {
     const id = personId(o);
     if (custody.reader.binding(o.tagId)?.personId === id) continue;
@@ -151,13 +154,9 @@ export function driveCustodyFromSimulation(sim: RunningSimulator, custody: Custo
   }
 }
 
-/**
- * A demo restarted on the same store finds its detainees of the last run still in custody:
- * close their sessions so the bands can be bound again.
- */
-function closeLeftovers(sim: RunningSimulator, custody: CustodyService, desk: DemoDesk): void {
+/** Ends every custody session of the demo's detainees (their interrogation, holding, then exit). */
+function closeDemoSessions(sim: RunningSimulator, custody: CustodyService, desk: DemoDesk, reason: string): void {
   const bands = new Set(sim.people.detainees.map((d) => d.tagId));
-  const reason = "demo restarted";
   for (const s of custody.reader.openSessions()) {
     if (!s.tagIds.some((t) => bands.has(t)) && !/^detainee-\d+-\d+$/.test(s.personId)) continue;
     const id = s.personId;

@@ -45,6 +45,8 @@ export interface RunningSimulator {
   forecast(personId: string): readonly SimTransition[];
   /** Ends, after `afterMs` real ms, a holding stay the incident plan keeps going until the operator acts. */
   endHold(personId: string, afterMs?: number): void;
+  /** Called first thing in `stop()`, while the rest of the daemon still runs. */
+  onStop(cb: () => void): void;
   stop(): Promise<void>;
 }
 
@@ -127,6 +129,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   let timer: TimerHandle | undefined;
   let stopped = false;
   const holds = new Set<TimerHandle>();
+  const stopListeners: Array<() => void> = [];
 
   for (const o of people.officers) status(o.tagId, true);
   for (const n of src.bleNodes) pub.nodeStatus(n.id, true);
@@ -180,9 +183,17 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       }, Math.max(0, afterMs));
       holds.add(t);
     },
+    onStop: (cb) => void stopListeners.push(cb),
     async stop() {
       if (stopped) return;
       stopped = true;
+      for (const cb of stopListeners) {
+        try {
+          cb();
+        } catch (err) {
+          log.error({ err }, "simulator stop listener failed");
+        }
+      }
       if (timer) clock.clearTimeout(timer);
       for (const t of holds) clock.clearTimeout(t);
       for (const n of src.bleNodes) pub.nodeStatus(n.id, false);

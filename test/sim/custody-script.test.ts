@@ -42,6 +42,7 @@ function simulated(clock: FakeClock) {
   const incidents = planIncidents(sim.incidents);
   const plans = new Map([...incidents].map(([id, p]) => [id, p.world]));
   const listeners = new Set<(t: SimTransition) => void>();
+  const stopping: Array<() => void> = [];
   const make = (onTransition: (t: SimTransition) => void) => new CustodyWorld({ plan, flow, people, rng: createRng(sim.seed), plans, onTransition });
   const world = make((t) => listeners.forEach((l) => l(t)));
   const forecast = new WorldForecast(make, DT, WALK);
@@ -57,7 +58,8 @@ function simulated(clock: FakeClock) {
         world.endHold(id);
         forecast.endHold(id, world.now);
       }, afterMs),
-    stop: async () => {},
+    onStop: (cb) => void stopping.push(cb),
+    stop: async () => stopping.forEach((cb) => cb()),
   };
   const tick = () => {
     clock.advance(PERIOD);
@@ -138,5 +140,19 @@ describe("the demo desk", () => {
     for (let i = 0; i < HOUR / DT; i++) sim2.tick();
     expect(again.logs.filter((l) => l.msg === "demo command not accepted")).toEqual([]);
     expect(again.events.some((e) => e.type === "TAG_BOUND" && e.personId === "detainee-1-1")).toBe(true);
+  });
+
+  it("closes its sessions when the demo stops", async () => {
+    const d = desk(openDatabase(join(dir, "stop.db")), clock);
+    const s = simulated(clock);
+    driveCustodyFromSimulation(s.running, d.custody, clock, d.log);
+    for (let i = 0; i < HOUR / DT; i++) s.tick();
+    const open = d.custody.reader.openSessions().map((x) => x.personId);
+    expect(open.length).toBeGreaterThan(0);
+    await s.running.stop();
+    expect(d.custody.reader.openSessions()).toEqual([]);
+    const exits = d.events.filter((e) => e.type === "PERSON_EXITED" && e.payload.destination === "demo stopped").map((e) => e.personId);
+    expect(exits.sort()).toEqual(open.sort());
+    expect(d.logs.filter((l) => l.msg === "demo command not accepted")).toEqual([]);
   });
 });
