@@ -126,6 +126,17 @@ describe("R17 escape", () => {
     h.move("p1", "exit-room");
     expect(h.open("ESCAPE_ATTEMPT")).toEqual([]);
   });
+
+  it("judges the first sighting per person: a band handed on does not make its new wearer an escapee", () => {
+    const h = harness();
+    h.move("band-7", "corridor", { tagOnly: true }); // the previous wearer's last room
+    h.center.detainee("p2", { session: { tagIds: ["band-7"] } });
+    h.move("p2", "sally");
+    expect(h.open("ESCAPE_ATTEMPT")).toEqual([]);
+    h.move("p2", "corridor");
+    h.move("p2", "sally");
+    expect(h.open("ESCAPE_ATTEMPT")).toHaveLength(1);
+  });
 });
 
 describe("R18 temporary exit overdue", () => {

@@ -5,41 +5,56 @@ import { placeOf, type PlaceInfo } from "../people.js";
 import type { RuleParams } from "../params.js";
 import { CLOCK_TICK_MS, sessionRule } from "../session-rule.js";
 
-type Raised = Readonly<Record<string, true>>;
+/**
+ * `raised`: persons with an open escape alarm. `located`: persons already seen in a room under
+ * their current session — a wristband handed to the next detainee still carries the previous
+ * wearer's last room, which must not count as this person leaving.
+ */
+interface EscapeState {
+  readonly raised: Readonly<Record<string, true>>;
+  readonly located: Readonly<Record<string, true>>;
+}
 
 /**
  * R17 escape (人员逃脱): a bound detainee read by an exit exciter, or entering an exit-type room or
  * a perimeter/outside area, while the session is neither on approved temporary exit nor exited.
- * Like the vendor, only a tag that was already located somewhere counts (no alarm on a tag's
- * first sighting). A temporary exit suppresses it, and that suppression is logged (R38). The
+ * Like the vendor, only a person already located somewhere counts (no alarm on a first sighting,
+ * judged per person, not per tag). A temporary exit suppresses it, and that suppression is logged (R38). The
  * siren, perimeter locks and video pop-up are alarm bindings of the actions layer.
  */
-export const escapeAttempt = detector<Raised>({
+export const escapeAttempt = detector<EscapeState>({
   id: "escape",
   ruleIds: ["R17"],
+  version: 2,
   events: ["ZONE_ENTER"],
   tick: false,
-  initial: () => ({}),
+  initial: () => ({ raised: {}, located: {} }),
   step(state, input, view, params) {
     const m = personEntering(input);
     if (!m) return unchanged(state);
     const { event: e, personId, toZoneId: toZone } = m;
     const session = view.custody.openSession(personId);
-    if (!session || session.state === "exited" || view.custody.person(personId)?.role !== "detainee") return unchanged(state);
+    if (!session || session.state === "exited" || view.custody.person(personId)?.role !== "detainee") {
+      if (!state.located[personId]) return unchanged(state);
+      const { [personId]: _gone, ...located } = state.located;
+      return unchanged({ ...state, located });
+    }
     const p = params.R17;
     const place = placeOf(view, toZone);
     const exitRead = e.payload.exitReader === true;
     const key = dedupKey("ESCAPE_ATTEMPT", personId);
+    const wasLocated = state.located[personId] === true;
+    const seen: EscapeState = wasLocated ? state : { ...state, located: { ...state.located, [personId]: true } };
     if (!exitRead && !isEscapePlace(place, p)) {
-      if (!state[personId]) return unchanged(state);
-      const { [personId]: _, ...rest } = state;
-      return { state: rest, actions: [{ kind: "clear", dedupKey: key, reason: `back in ${toZone ?? "the area"}` }] };
+      if (!seen.raised[personId]) return unchanged(seen);
+      const { [personId]: _, ...rest } = seen.raised;
+      return { state: { ...seen, raised: rest }, actions: [{ kind: "clear", dedupKey: key, reason: `back in ${toZone ?? "the area"}` }] };
     }
-    if (m.fromZoneId === undefined) return unchanged(state);
+    if (!wasLocated) return unchanged(seen);
     const events: EventDraft[] = [];
     if (session.state === "temp_exit") {
       events.push(suppressed("R17", e.receivedAt, key, "approved temporary exit", p, [personId], place?.roomId));
-      return { state, actions: [], events };
+      return { state: seen, actions: [], events };
     }
     const readerId = str(e.payload.readerId);
     const action: AlarmAction = {
@@ -59,7 +74,7 @@ export const escapeAttempt = detector<Raised>({
         sessionState: session.state,
       },
     };
-    return { state: state[personId] ? state : { ...state, [personId]: true }, actions: [action] };
+    return { state: seen.raised[personId] ? seen : { ...seen, raised: { ...seen.raised, [personId]: true } }, actions: [action] };
   },
 });
 
