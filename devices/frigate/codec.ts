@@ -1,4 +1,4 @@
-import { type Payload } from "../rtls-mqtt/codec.js";
+import { decodeUtf8, type Payload } from "../../src/drivers/json-payload.js";
 import { decodeObjectEvent, decodeReview, type FrigateObject, type FrigateReview, type TrackedPhase } from "./tracked.js";
 
 /**
@@ -38,18 +38,14 @@ const MAX_TEXT_BYTES = 64;
  */
 const NOT_COUNTS = new Set(["motion", "review_status", "ptz", "state", "set", "recordings", "detect", "snapshots", "audio", "enabled"]);
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 const err = (reason: string): FrigateDecoded => ({ kind: "error", reason });
 
 /** Short text payloads (ON/OFF, counts, statuses), trimmed; an error text when unreadable. */
 function shortText(payload: Payload): { ok: true; text: string } | { ok: false; reason: string } {
   const size = typeof payload === "string" ? Buffer.byteLength(payload) : payload.byteLength;
   if (size > MAX_TEXT_BYTES) return { ok: false, reason: `payload too long for a state (${size} bytes)` };
-  try {
-    return { ok: true, text: (typeof payload === "string" ? payload : utf8.decode(payload)).trim() };
-  } catch {
-    return { ok: false, reason: "payload is not UTF-8" };
-  }
+  const text = decodeUtf8(payload);
+  return text === undefined ? { ok: false, reason: "payload is not UTF-8" } : { ok: true, text: text.trim() };
 }
 
 /** Levels after `<prefix>/`, or undefined when the topic is not under the prefix. */

@@ -3,7 +3,7 @@ import { FatalDriverError } from "../../src/core/errors.js";
 import type { Command, CommandResult, DeviceDriver, DriverContext } from "../../src/drivers/contract.js";
 import type { LeaseState, TransportLease } from "../../src/transports/lease.js";
 import type { MqttHandle } from "../../src/transports/mqtt-local.js";
-import { MalformedCounter } from "../rtls-mqtt/malformed.js";
+import { MalformedCounter } from "../../src/drivers/malformed.js";
 import { decodeFrigate, frigateTopicFilters } from "./codec.js";
 import { planCommand } from "./commands.js";
 import type { FrigateOptions } from "./definition.js";

@@ -1,4 +1,4 @@
-import { parseDeviceTime, parseJsonObject, type Payload } from "../rtls-mqtt/codec.js";
+import { parseDeviceTime, parseJsonObject, type Payload } from "../../src/drivers/json-payload.js";
 import type { FrigateDecoded } from "./codec.js";
 
 /**

@@ -1,4 +1,7 @@
 import type { Observation } from "../../src/drivers/contract.js";
+import { decodeUtf8, parseDeviceTime, parseJsonObject, type JsonObject, type Payload } from "../../src/drivers/json-payload.js";
+
+export { parseDeviceTime, parseJsonObject, type Payload };
 
 /**
  * Pure decoders for RTLS gateways that publish JSON over MQTT (PROTOCOLS.md §2.2, §2.3):
@@ -17,39 +20,12 @@ export type RtlsDecoded =
   | { kind: "ignored"; reason: string }
   | { kind: "error"; reason: string };
 
-export type Payload = Uint8Array | string;
-
 export const DEFAULT_MAX_PAYLOAD_BYTES = 8192;
 /** A floor plan larger than 100 km is a broken reading, not a building. */
 const MAX_ABS_COORD_M = 100_000;
 const MAX_BLE_DISTANCE_M = 1_000;
 const MAX_ID_LENGTH = 128;
 const NODE_ID = /^[0-9a-f]{1,16}$/;
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-type JsonObject = Record<string, unknown>;
-type Parsed = { ok: true; value: JsonObject } | { ok: false; reason: string };
-
-export function parseJsonObject(payload: Payload, maxBytes = DEFAULT_MAX_PAYLOAD_BYTES): Parsed {
-  const size = typeof payload === "string" ? Buffer.byteLength(payload) : payload.byteLength;
-  if (size === 0) return { ok: false, reason: "empty payload" };
-  if (size > maxBytes) return { ok: false, reason: `payload too large (${size} > ${maxBytes} bytes)` };
-  let text: string;
-  try {
-    text = typeof payload === "string" ? payload : utf8.decode(payload);
-  } catch {
-    return { ok: false, reason: "payload is not UTF-8" };
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: "payload is not JSON" };
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, reason: "payload is not a JSON object" };
-  return { ok: true, value: value as JsonObject };
-}
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 const err = (reason: string): RtlsDecoded => ({ kind: "error", reason });
@@ -67,19 +43,6 @@ function dwmNodeId(topic: string, kind: "location" | "status"): string | RtlsDec
   return NODE_ID.test(id) ? id : err(`bad DWM node id "${t[1]}"`);
 }
 
-/** Gateway timestamps appear as epoch seconds, epoch ms or ISO text depending on firmware; unknown forms are dropped. */
-export function parseDeviceTime(v: unknown): number | undefined {
-  if (isFiniteNumber(v)) {
-    if (v > 1e12 && v < 1e14) return Math.round(v);
-    if (v > 1e9 && v < 1e11) return Math.round(v * 1000);
-    return undefined;
-  }
-  if (typeof v === "string" && v.length <= 64) {
-    const t = Date.parse(v);
-    return Number.isFinite(t) ? t : undefined;
-  }
-  return undefined;
-}
 
 /** `…/node/<id>/uplink/location` → a `coordinates` observation (metres, quality 0–100 kept). */
 export function decodeDwmLocation(topic: string, payload: Payload, maxBytes = DEFAULT_MAX_PAYLOAD_BYTES): RtlsDecoded {
@@ -165,12 +128,8 @@ export function decodeEspresense(topic: string, payload: Payload, maxBytes = DEF
 function decodeRoomStatus(room: string, payload: Payload): RtlsDecoded {
   if (!room) return err("empty room level in topic");
   if ((typeof payload === "string" ? payload.length : payload.byteLength) > 64) return err("room status too long");
-  let text: string;
-  try {
-    text = typeof payload === "string" ? payload : utf8.decode(payload);
-  } catch {
-    return err("status is not UTF-8");
-  }
+  const text = decodeUtf8(payload);
+  if (text === undefined) return err("status is not UTF-8");
   const s = text.trim().toLowerCase();
   if (s === "online") return { kind: "node-status", nodeId: room, online: true };
   if (s === "offline") return { kind: "node-status", nodeId: room, online: false };

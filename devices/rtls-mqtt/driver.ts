@@ -3,7 +3,7 @@ import { FatalDriverError, NotReadyError } from "../../src/core/errors.js";
 import type { LeaseState, TransportLease } from "../../src/transports/lease.js";
 import { decodeRtls, type RtlsDecoded } from "./codec.js";
 import type { RtlsMqttOptions } from "./definition.js";
-import { MalformedCounter } from "./malformed.js";
+import { MalformedCounter } from "../../src/drivers/malformed.js";
 
 /**
  * The part of the local-broker lease handle this driver uses. The MQTT transport owns the

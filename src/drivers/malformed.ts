@@ -1,4 +1,4 @@
-import type { Logger } from "../../src/core/logger.js";
+import type { Logger } from "../core/logger.js";
 
 /**
  * Counts undecodable messages without flooding anything: a broken gateway can send thousands a
@@ -32,12 +32,12 @@ export class MalformedCounter {
     this.lastReason = reason;
     const now = this.opts.now();
     if (now - this.lastWarnAt >= (this.opts.warnIntervalMs ?? 10_000)) {
-      this.opts.log.warn({ topic, reason, suppressed: this.suppressed, total: this.count }, "malformed RTLS message dropped");
+      this.opts.log.warn({ topic, reason, suppressed: this.suppressed, total: this.count }, "malformed device message dropped");
       this.lastWarnAt = now;
       this.suppressed = 0;
     } else {
       this.suppressed++;
-      this.opts.log.debug({ topic, reason }, "malformed RTLS message dropped");
+      this.opts.log.debug({ topic, reason }, "malformed device message dropped");
     }
     if (this.count === 1 || this.count % this.opts.reportEvery === 0) this.flush();
   }
