@@ -4,7 +4,7 @@ import type { Component } from "../core/lifecycle.js";
 import { CustodyService, roomsFromConfig } from "../custody/index.js";
 import { CustodyPassagePolicy } from "../custody/passage.js";
 import { compileSite, messagesForDrafts, PresenceEngine, SqlitePresenceStore } from "../presence/index.js";
-import { parseRuleParams, presenceViewOf, RuleEngine, ruleViewProvider, SqliteAlarmStore } from "../rules/index.js";
+import { parseRuleParams, presenceViewOf, RuleEngine, ruleViewProvider, SqliteAlarmStore, type PresenceView } from "../rules/index.js";
 import type { Wiring } from "./wiring.js";
 
 const TICK_MS = 1000;
@@ -59,9 +59,14 @@ export function createPresence(w: EngineHost): PresenceEngine {
   return presence;
 }
 
+/** Presence as the rules and the passage policy read it: rooms, occupants by person. */
+export function presenceViewFor(w: Pick<EngineHost, "presence" | "config" | "custody">): PresenceView {
+  return presenceViewOf(w.presence, w.config.areas, (personId) => w.custody.reader.tagsOf(personId));
+}
+
 /** Rules over custody's view and presence; alarm actions go to the actions layer once it is there. */
 export function createRules(w: EngineHost): RuleEngine {
-  const presenceView = presenceViewOf(w.presence, w.config.areas, (personId) => w.custody.reader.tagsOf(personId));
+  const presenceView = presenceViewFor(w);
   return new RuleEngine({
     params: parseRuleParams(w.config.rules),
     view: ruleViewProvider(w.custody.view, presenceView),
@@ -141,7 +146,7 @@ export function actionsComponent(w: Wiring): Component {
   return {
     name: "actions",
     start: async () => {
-      const presenceView = presenceViewOf(w.presence, w.config.areas, (personId) => w.custody.reader.tagsOf(personId));
+      const presenceView = presenceViewFor(w);
       const exitZones = new Set(
         w.config.areas.flatMap((a) => (a.type === "outside" || a.type === "perimeter" ? [a.id, ...a.rooms.map((r) => r.id)] : a.rooms.filter((r) => r.type === "exit").map((r) => r.id))),
       );
