@@ -243,7 +243,9 @@ export class DoorController {
     this.timer = this.opts.clock.setTimeout(() => {
       this.timer = null;
       this.timerAt = null;
-      this.feed({ kind: "tick", at: this.opts.clock.now() });
+      // Node timers may fire a millisecond before the wall clock reaches the deadline; the tick
+      // is the deadline, or the machine would find nothing due and arm nothing (a missed wake).
+      this.feed({ kind: "tick", at: Math.max(this.opts.clock.now(), at) });
     }, at - now);
   }
 }

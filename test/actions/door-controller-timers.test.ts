@@ -88,3 +88,35 @@ describe("door controller timing", () => {
     expect(sent.at(-1)).toMatchObject({ values: { "lock-3": true }, origin: "local", requestedBy: "open-timer" });
   });
 });
+
+describe("door controller wake timer on a real-world clock", () => {
+  it("settles a contact change even when its timer fires a millisecond before the wall clock reaches the deadline", () => {
+    // Node's timers run on a monotonic clock; Date.now() can still read one millisecond short when
+    // one fires. Model that: every timer sees the wall clock 1 ms behind while it runs.
+    const early = new FakeClock();
+    const clockEarly = {
+      now: () => early.now(),
+      monotonic: () => early.monotonic(),
+      clearTimeout: (h: Parameters<FakeClock["clearTimeout"]>[0]) => early.clearTimeout(h),
+      setTimeout: (fn: () => void, ms: number) =>
+        early.setTimeout(() => {
+          early.jumpWall(-1);
+          fn();
+          early.jumpWall(1);
+        }, ms),
+    };
+    const d = new DoorController({
+      site: doorSite(),
+      clock: clockEarly,
+      send: async () => ({ status: "ok" }),
+      sinks: { events: () => {}, alarms: () => {}, audit: { record: () => {} } },
+    });
+    d.start();
+    d.onDeviceMessage("ctl-b", { type: "availability", online: true });
+    d.onDeviceMessage("ctl-b", { type: "state", values: { "contact-3": "closed", "lock-3": "unlocked" } });
+    d.onDeviceMessage("ctl-b", { type: "state", values: { "contact-3": "open" } });
+    early.advance(50);
+    expect(d.view("lobby")!.open).toBe(true);
+    d.stop();
+  });
+});
